@@ -1,0 +1,3 @@
+"""codecheck: a linter for the Housing Ombudsman's Complaint Handling Code (2024)."""
+
+__version__ = "0.1.0"

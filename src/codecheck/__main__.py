@@ -1,0 +1,3 @@
+from codecheck.cli import main
+
+main()

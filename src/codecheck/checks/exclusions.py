@@ -1,0 +1,90 @@
+"""Section 2, exclusions: refusing a complaint needs a reason (2.1), a complaint
+within 12 months of the issue is not out of time (2.3), and a refusal tells the
+resident of their right to go to the Ombudsman (2.4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+
+from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule
+from codecheck.findings import Severity
+from codecheck.records import CaseBatch
+
+OUT_OF_TIME = re.compile(
+    r"out\s*of\s*time|time[\s\-]*(limit|barred|bar)|(12|twelve)\s*months?|over\s+a\s+year|more\s+than\s+a\s+year"
+    r"|too\s+late|historic(al)?\b|expired",
+    re.IGNORECASE,
+)
+
+
+def _refused(cases: CaseBatch) -> np.ndarray:
+    return cases.complaints & (cases.flags("accepted") == 0)
+
+
+@record_rule(
+    id="CR201", name="refusal-without-reason", provision="2.1",
+    summary="complaint not accepted with no reason recorded",
+    columns=("accepted", "refusal_reason"),
+    rationale="""Landlords must accept a complaint unless there is a valid reason not to, and must be
+    able to evidence their reasoning. A case marked not accepted with no refusal reason cannot show it.""",
+    breach_example="accepted = No, refusal_reason blank",
+    compliant_example="accepted = No, refusal_reason 'Legal proceedings have started (claim filed 02/05/2024)'",
+)
+def refusal_without_reason(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    for i in indexes(_refused(cases) & cases.blank("refusal_reason")):
+        emit(i, "complaint not accepted (accepted = no) but no refusal_reason is recorded", column="refusal_reason")
+
+
+def _twelve_months_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+@record_rule(
+    id="CR203", name="refused-out-of-time-within-12-months", provision="2.3",
+    summary="refused as out of time although received within 12 months of the issue",
+    columns=("accepted", "refusal_reason", "issue_date"),
+    rationale="""Landlords must accept complaints referred within 12 months of the issue occurring or of
+    the resident becoming aware of it (issue_date), unless excluded on other grounds. A refusal whose
+    reason is the time limit ('out of time', '12 months', 'time limit'...) for a complaint received within
+    12 months of issue_date is a breach.""",
+    breach_example="issue_date 10/01/2024, received 03/06/2024, refused 'Out of time - over 12 months'",
+    compliant_example="issue_date 01/11/2022, received 01/05/2024, refused as out of time",
+)
+def refused_out_of_time(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    issue, received = cases.dates("issue_date"), cases.dates("received_date")
+    reasons = cases.text("refusal_reason")
+    for i in indexes(_refused(cases) & ~np.isnat(issue)):
+        if not OUT_OF_TIME.search(reasons[i]):
+            continue
+        limit = _twelve_months_after(issue[i].astype(dt.date))
+        if received[i].astype(dt.date) <= limit:
+            emit(i, f"refused as out of time, but received {d(received[i])}, within 12 months of the issue on "
+                    f"{d(issue[i])} (time limit {limit.strftime('%d/%m/%Y')})", column="refusal_reason")
+
+
+@record_rule(
+    id="CR204", name="refusal-not-signposted", provision="2.4",
+    summary="refusal without telling the resident of their right to go to the Ombudsman",
+    columns=("accepted", "refusal_ombudsman_signposted"),
+    rationale="""If a landlord decides not to accept a complaint, it must explain why and tell the
+    resident of their right to take that decision to the Ombudsman. A record that says no is an error;
+    a blank record cannot show it was done and is a warning.""",
+    breach_example="accepted = No, refusal_ombudsman_signposted = No",
+    compliant_example="accepted = No, refusal_ombudsman_signposted = Yes",
+)
+def refusal_not_signposted(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    told = cases.flags("refusal_ombudsman_signposted")
+    refused = _refused(cases)
+    for i in indexes(refused & (told == 0)):
+        emit(i, "complaint not accepted and the resident was not told of the right to take the decision to the "
+                "Ombudsman (refusal_ombudsman_signposted = no)", column="refusal_ombudsman_signposted")
+    for i in indexes(refused & (told == -1)):
+        emit(i, "complaint not accepted: no record that the resident was told of the right to take the decision to "
+                "the Ombudsman (refusal_ombudsman_signposted is blank)", severity=Severity.WARNING,
+             column="refusal_ombudsman_signposted")

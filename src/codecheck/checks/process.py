@@ -1,0 +1,126 @@
+"""Section 5, the complaint handling process: two stages only (5.2, 5.3),
+reasonable adjustments kept under review (5.10), escalation not refused without
+a reason (5.11)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, wd
+from codecheck.checks.stages import STAGE2
+from codecheck.findings import Severity
+from codecheck.records import CaseBatch
+
+_NUMBER_WORDS = {"zero": 0, "nil": 0, "one": 1, "first": 1, "two": 2, "second": 2, "final": 2,
+                 "three": 3, "third": 3, "four": 4, "fourth": 4, "five": 5, "fifth": 5}
+_EXTRA_STAGE = re.compile(r"informal|pre[\s\-]*(complaint|stage)|stage\s*(0|zero|nil)\b|^0$|early\s+resolution\s+stage")
+_STAGE_NUMBER = re.compile(r"^(?:stage|stg|s|level|tier)?\s*(\d+|[a-z]+)\b")
+NOT_A_STAGE = re.compile(r"ombudsman|closed|withdrawn|resolved|service\s*request|^n/?a$|^none$|^-$")
+
+
+def read_stage(label: str) -> int | None:
+    """The stage a label names: 0 for an extra pre-stage, 1, 2, 3 or more; None if unrecognised or not a stage."""
+    s = " ".join(label.strip().lower().replace("_", " ").split())
+    if not s or NOT_A_STAGE.search(s):
+        return None
+    if _EXTRA_STAGE.search(s):
+        return 0
+    m = _STAGE_NUMBER.match(s)
+    if m:
+        token = m[1]
+        if token.isdigit():
+            return int(token)
+        if token in _NUMBER_WORDS:
+            return _NUMBER_WORDS[token]
+    return None
+
+
+def stage_numbers(cases: CaseBatch) -> list[int | None]:
+    return [read_stage(v) for v in cases.text("stage")]
+
+
+@record_rule(
+    id="CR502", name="extra-named-stage", provision="5.2",
+    summary="a stage labelled stage 0, informal, pre-complaint or similar",
+    columns=("stage",),
+    rationale="""Extra named stages such as 'stage 0' or 'informal complaint' are not appropriate: they
+    cause confusion and delay. A case recorded at such a stage is a complaint handled outside the
+    two-stage process.""",
+    breach_example="stage = 'Informal' (or 'Stage 0', 'Pre-complaint')",
+    compliant_example="stage = 'Stage 1'",
+)
+def extra_named_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    labels = cases.text("stage")
+    for i, n in enumerate(stage_numbers(cases)):
+        if n == 0 and cases.complaints[i]:
+            emit(i, f"recorded at an extra named stage ({labels[i]!r}); the Code allows stage 1 and stage 2 only",
+                 column="stage")
+
+
+@record_rule(
+    id="CR503", name="third-stage", provision="5.3",
+    summary="a case recorded at a third (or later) stage",
+    columns=("stage",),
+    rationale="""A process with more than two stages is not acceptable under any circumstances: it makes
+    the process unduly long and delays access to the Ombudsman. Labels that name the Ombudsman are not
+    counted as a stage of the landlord's process.""",
+    breach_example="stage = 'Stage 3'",
+    compliant_example="stage = 'Stage 2' (stage 2 is the landlord's final response)",
+)
+def third_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    labels = cases.text("stage")
+    for i, n in enumerate(stage_numbers(cases)):
+        if n is not None and n >= 3 and cases.complaints[i]:
+            emit(i, f"recorded at stage {n} ({labels[i]!r}); the Code allows two stages, stage 2 being the final response",
+                 column="stage")
+
+
+NO_ADJUSTMENTS = frozenset({"none", "n/a", "na", "no", "nil", "-", "not required", "none required", "none agreed"})
+
+
+@record_rule(
+    id="CR510", name="adjustments-not-reviewed", provision="5.10",
+    summary="reasonable adjustments agreed but no review recorded",
+    columns=("reasonable_adjustments", "adjustments_review_date"),
+    severity=Severity.WARNING,
+    rationale="""Landlords must keep a record of reasonable adjustments agreed and keep them under active
+    review. An adjustment recorded with no review date gives no evidence of review. The adjustment
+    itself is never shown in the finding.""",
+    breach_example="reasonable_adjustments 'Large print letters', adjustments_review_date blank",
+    compliant_example="reasonable_adjustments 'Large print letters', adjustments_review_date 01/10/2024",
+)
+def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    adjustments = cases.text("reasonable_adjustments")
+    reviewed = ~np.isnat(cases.dates("adjustments_review_date"))
+    for i in indexes(cases.complaints & ~reviewed):
+        value = adjustments[i].strip().lower().rstrip(".")
+        if value and value not in NO_ADJUSTMENTS:
+            emit(i, "reasonable adjustments are recorded but no review of them is (adjustments_review_date is blank)",
+                 column="adjustments_review_date")
+
+
+@record_rule(
+    id="CR511", name="escalation-not-progressed", provision="5.11",
+    summary="stage 2 requested but neither acknowledged nor refused with a reason",
+    columns=("escalation_requested_date", "stage2_ack_date", "escalation_refused_reason"),
+    rationale="""Landlords must not refuse to escalate a complaint unless they have valid reasons, and
+    must set them out. An escalation request with no stage 2 acknowledgement, no stage 2 response and no
+    refusal reason, once the 5 working days of 6.11 have passed, has been refused in effect without
+    reasons. (Reported here only, not also under 6.11.)""",
+    breach_example="escalation requested 02/09/2024; no stage2_ack_date, no stage2_response_date, no escalation_refused_reason as of 30/04/2025",
+    compliant_example="stage 2 acknowledged 05/09/2024, or escalation_refused_reason recorded",
+)
+def escalation_not_progressed(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    requested = cases.dates("escalation_requested_date")
+    nothing = np.isnat(cases.dates("stage2_ack_date")) & np.isnat(cases.dates("stage2_response_date"))
+    deadline = ctx.calendar.deadlines(requested, STAGE2.ack_days)
+    as_of = ctx.as_of64
+    stuck = (cases.accepted & ~np.isnat(requested) & nothing & cases.blank("escalation_refused_reason")
+             & ~STAGE2.withdrawn(cases) & (deadline < as_of))
+    late_by = ctx.calendar.counts(deadline, np.full(len(cases), as_of))
+    for i in indexes(stuck):
+        emit(i, f"stage 2 requested {d(requested[i])} but, as of {d(as_of)}, neither acknowledged at stage 2 nor refused "
+                f"with a reason; acknowledgement was due by {d(deadline[i])} (6.11), now {wd(late_by[i])} late",
+             column="stage2_ack_date")

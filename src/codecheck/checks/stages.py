@@ -1,0 +1,298 @@
+"""Section 6, complaint stages: the timescales and extensions at stage 1 and
+stage 2 (6.2-6.5, 6.11, 6.14-6.16) and a different handler at stage 2 (6.13).
+
+| step                     | from                       | limit | extension                     | Code       |
+|--------------------------|----------------------------|-------|-------------------------------|------------|
+| stage 1 acknowledgement  | received_date              | 5 WD  | none                          | 6.2        |
+| stage 1 response         | stage1_ack_date            | 10 WD | up to 10 WD more without good reason | 6.3, 6.4 |
+| stage 2 acknowledgement  | escalation_requested_date  | 5 WD  | none                          | 6.11       |
+| stage 2 response         | stage2_ack_date            | 20 WD | up to 20 WD more without good reason | 6.14, 6.15 |
+
+Both stages share one implementation; a :class:`Stage` names the columns
+and limits. An open case is judged against ``--as-of``: a step not taken by
+its deadline is overdue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, wd
+from codecheck.findings import Severity
+from codecheck.records import CaseBatch
+
+
+@dataclass(frozen=True)
+class Stage:
+    number: int
+    start: str
+    start_words: str
+    ack: str
+    response: str
+    extended_to: str
+    extension_reason: str
+    extension_details: str
+    outcome: str
+    ack_days: int
+    response_days: int
+    extension_days: int
+
+    def due(self, cases: CaseBatch) -> np.ndarray:
+        """Rows where this stage's steps are owed."""
+        if self.number == 1:
+            return cases.accepted
+        escalated = ~np.isnat(cases.dates(self.start)) | ~np.isnat(cases.dates(self.ack))
+        return cases.accepted & escalated & cases.blank("escalation_refused_reason")
+
+    def withdrawn(self, cases: CaseBatch) -> np.ndarray:
+        return np.array(["withdrawn" in v.lower() for v in cases.text(self.outcome)], dtype=bool)
+
+    def moved_on(self, cases: CaseBatch) -> np.ndarray:
+        """Rows where a later step is recorded, so a missing date here is a gap in
+        the record rather than a step still owed."""
+        later = ("escalation_requested_date", "stage2_ack_date", "stage2_response_date") if self.number == 1 else ()
+        out = np.zeros(len(cases), dtype=bool)
+        for column in later:
+            out |= ~np.isnat(cases.dates(column))
+        return out
+
+
+STAGE1 = Stage(
+    1, "received_date", "receipt", "stage1_ack_date", "stage1_response_date", "stage1_extended_to",
+    "stage1_extension_reason", "stage1_extension_ombudsman_details", "stage1_outcome", 5, 10, 10,
+)
+STAGE2 = Stage(
+    2, "escalation_requested_date", "the escalation request", "stage2_ack_date", "stage2_response_date",
+    "stage2_extended_to", "stage2_extension_reason", "stage2_extension_ombudsman_details", "stage2_outcome", 5, 20, 20,
+)
+
+
+# -- shared implementations ------------------------------------------------------
+
+
+def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit, *, report_overdue: bool) -> None:
+    cal = ctx.calendar
+    start, ack, response = cases.dates(stage.start), cases.dates(stage.ack), cases.dates(stage.response)
+    due = stage.due(cases)
+    deadline = cal.deadlines(start, stage.ack_days)
+    # Without an acknowledgement date, the response is the first evidence the
+    # complaint was acknowledged: a response inside 5 working days is no breach.
+    done = np.where(np.isnat(ack), response, ack)
+    taken = cal.counts(start, done)
+    for i in indexes(due & (done > deadline)):
+        if not np.isnat(ack[i]):
+            emit(i, f"acknowledged {d(ack[i])}, {wd(taken[i])} after {stage.start_words} on {d(start[i])}; "
+                    f"the Code allows {stage.ack_days} (deadline {d(deadline[i])})", column=stage.ack)
+        else:
+            emit(i, f"no stage {stage.number} acknowledgement recorded, and the response came {d(response[i])}, "
+                    f"{wd(taken[i])} after {stage.start_words} on {d(start[i])}; an acknowledgement was due by "
+                    f"{d(deadline[i])} ({stage.ack_days} working days)", column=stage.ack)
+    if not report_overdue:
+        return
+    as_of = ctx.as_of64
+    still_open = due & np.isnat(done) & ~stage.moved_on(cases) & ~stage.withdrawn(cases)
+    overdue = still_open & (deadline < as_of)
+    late_by = cal.counts(deadline, np.full(len(cases), as_of))
+    for i in indexes(overdue):
+        emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_words} on {d(start[i])}, deadline "
+                f"{d(deadline[i])} ({stage.ack_days} working days), now {wd(late_by[i])} late", column=stage.ack)
+
+
+def response_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Code's deadline from acknowledgement, the extended date where an extension
+    moved it later, and the deadline in force."""
+    base = ctx.calendar.deadlines(cases.dates(stage.ack), stage.response_days)
+    extended = cases.dates(stage.extended_to)
+    extended = np.where(extended > base, extended, np.datetime64("NaT", "D"))
+    return base, extended, np.where(np.isnat(extended), base, extended)
+
+
+def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    cal = ctx.calendar
+    ack, response = cases.dates(stage.ack), cases.dates(stage.response)
+    due = stage.due(cases) & ~np.isnat(ack)
+    base, extended, deadline = response_deadlines(stage, cases, ctx)
+    taken = cal.counts(ack, response)
+    word = "final" if stage.number == 2 else "full"
+    for i in indexes(due & (response > deadline)):
+        if np.isnat(extended[i]):
+            emit(i, f"{word} stage {stage.number} response issued {d(response[i])}, {wd(taken[i])} after acknowledgement "
+                    f"on {d(ack[i])}; the Code allows {stage.response_days} (deadline {d(base[i])}) and no extension is recorded",
+                 column=stage.response)
+        else:
+            emit(i, f"{word} stage {stage.number} response issued {d(response[i])}, after the extended deadline "
+                    f"{d(extended[i])} ({wd(cal.count(extended[i], response[i]))} late; "
+                    f"the Code's deadline was {d(base[i])})", column=stage.response)
+    as_of = ctx.as_of64
+    still_open = due & np.isnat(response) & ~stage.moved_on(cases) & ~stage.withdrawn(cases)
+    late_by = cal.counts(deadline, np.full(len(cases), as_of))
+    for i in indexes(still_open & (deadline < as_of)):
+        ext = f", extended to {d(extended[i])}" if not np.isnat(extended[i]) else ""
+        emit(i, f"overdue: no stage {stage.number} response as of {d(as_of)}; acknowledged {d(ack[i])}, deadline "
+                f"{d(base[i])} ({stage.response_days} working days{ext}), now {wd(late_by[i])} late", column=stage.response)
+
+
+def check_extension_length(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    base, extended, _ = response_deadlines(stage, cases, ctx)
+    length = ctx.calendar.counts(base, extended)
+    too_long = stage.due(cases) & ~np.isnat(extended) & (length > stage.extension_days) & cases.blank(stage.extension_reason)
+    for i in indexes(too_long):
+        emit(i, f"stage {stage.number} response deadline extended to {d(extended[i])}, {wd(length[i])} beyond the Code's "
+                f"deadline of {d(base[i])}, with no reason recorded; an extension of more than {stage.extension_days} "
+                f"working days needs a good reason, explained to the resident", column=stage.extension_reason)
+
+
+def check_extension_details(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    extended = cases.dates(stage.extended_to)
+    given = cases.flags(stage.extension_details)
+    with_extension = stage.due(cases) & ~np.isnat(extended)
+    for i in indexes(with_extension & (given == 0)):
+        emit(i, f"stage {stage.number} extension to {d(extended[i])} recorded without the Ombudsman's contact details "
+                f"({stage.extension_details} = no)", column=stage.extension_details)
+    for i in indexes(with_extension & (given == -1)):
+        emit(i, f"stage {stage.number} extension to {d(extended[i])}: no record that the Ombudsman's contact details "
+                f"were given ({stage.extension_details} is blank)", severity=Severity.WARNING, column=stage.extension_details)
+
+
+# -- the rules ---------------------------------------------------------------------
+
+_OVERDUE_NOTE = "An open case whose deadline has passed by --as-of is reported as overdue."
+
+
+@record_rule(
+    id="CR602", name="stage1-ack-late", provision="6.2",
+    summary="stage 1 complaint not acknowledged within 5 working days of receipt",
+    columns=("received_date", "stage1_ack_date"),
+    rationale=f"""The Code requires every complaint to be acknowledged, defined and logged at stage 1
+    within five working days of receipt. Working days exclude weekends, the region's bank holidays
+    and configured closures; the day of receipt never counts. Where no acknowledgement date is
+    recorded but the stage 1 response was sent within five working days, there is no breach. {_OVERDUE_NOTE}""",
+    breach_example="received Fri 20/12/2024, acknowledged Thu 02/01/2025: 6 working days (25 and 26 December are bank holidays)",
+    compliant_example="received Fri 20/12/2024, acknowledged Tue 31/12/2024: 5 working days",
+)
+def stage1_ack_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_acknowledgement(STAGE1, cases, ctx, emit, report_overdue=True)
+
+
+@record_rule(
+    id="CR603", name="stage1-response-late", provision="6.3",
+    summary="stage 1 response not issued within 10 working days of acknowledgement (or by a recorded extension)",
+    columns=("stage1_ack_date", "stage1_response_date"),
+    rationale=f"""A full stage 1 response is due within 10 working days of the complaint being
+    acknowledged. Where an extension is recorded (stage1_extended_to), the response is judged
+    against the extended date; whether the extension itself was allowed is rule CR604. {_OVERDUE_NOTE}""",
+    breach_example="acknowledged Mon 03/06/2024, responded Tue 18/06/2024: 11 working days, no extension",
+    compliant_example="acknowledged Mon 03/06/2024, responded Mon 17/06/2024: 10 working days",
+)
+def stage1_response_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_response(STAGE1, cases, ctx, emit)
+
+
+@record_rule(
+    id="CR604", name="stage1-extension-too-long", provision="6.4",
+    summary="stage 1 extension of more than 10 working days with no reason recorded",
+    columns=("stage1_ack_date", "stage1_extended_to", "stage1_extension_reason"),
+    rationale="""Any extension to the stage 1 timescale must be no more than 10 working days without
+    good reason, and the reason must be clearly explained to the resident. The extension's length is
+    counted in working days from the Code's 10-working-day deadline to stage1_extended_to.""",
+    breach_example="acknowledged 03/06/2024 (deadline 17/06/2024), extended to 15/07/2024 (20 working days more), no reason recorded",
+    compliant_example="extended to 01/07/2024 (10 working days more); or longer with the reason recorded",
+)
+def stage1_extension_too_long(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_extension_length(STAGE1, cases, ctx, emit)
+
+
+@record_rule(
+    id="CR605", name="stage1-extension-no-ombudsman-details", provision="6.5",
+    summary="stage 1 extension without the Ombudsman's contact details",
+    columns=("stage1_extended_to", "stage1_extension_ombudsman_details"),
+    rationale="""When a resident is told of an extension they must be given the Ombudsman's contact
+    details. A record that says no is an error; a blank record cannot show it was done and is a warning.""",
+    breach_example="stage1_extended_to 01/07/2024, stage1_extension_ombudsman_details = No",
+    compliant_example="stage1_extension_ombudsman_details = Yes",
+)
+def stage1_extension_details(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_extension_details(STAGE1, cases, ctx, emit)
+
+
+@record_rule(
+    id="CR611", name="stage2-ack-late", provision="6.11",
+    summary="stage 2 request not acknowledged within 5 working days",
+    columns=("escalation_requested_date", "stage2_ack_date"),
+    rationale="""Requests for stage 2 must be acknowledged, defined and logged within five working
+    days of the escalation request being received. An escalation that is still neither acknowledged
+    nor refused once this deadline has passed is reported once, by CR511 (5.11).""",
+    breach_example="escalation requested Mon 02/09/2024, acknowledged Tue 10/09/2024: 6 working days",
+    compliant_example="acknowledged Mon 09/09/2024: 5 working days",
+)
+def stage2_ack_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_acknowledgement(STAGE2, cases, ctx, emit, report_overdue=False)
+
+
+@record_rule(
+    id="CR614", name="stage2-response-late", provision="6.14",
+    summary="stage 2 final response not issued within 20 working days of acknowledgement (or by a recorded extension)",
+    columns=("stage2_ack_date", "stage2_response_date"),
+    rationale=f"""The final stage 2 response is due within 20 working days of the escalation being
+    acknowledged; where an extension is recorded, it is judged against the extended date (whether
+    the extension was allowed is rule CR615). {_OVERDUE_NOTE}""",
+    breach_example="stage 2 acknowledged Mon 02/09/2024, final response Tue 01/10/2024: 21 working days",
+    compliant_example="final response Mon 30/09/2024: 20 working days",
+)
+def stage2_response_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_response(STAGE2, cases, ctx, emit)
+
+
+@record_rule(
+    id="CR615", name="stage2-extension-too-long", provision="6.15",
+    summary="stage 2 extension of more than 20 working days with no reason recorded",
+    columns=("stage2_ack_date", "stage2_extended_to", "stage2_extension_reason"),
+    rationale="""Any extension to the stage 2 timescale must be no more than 20 working days without
+    good reason, clearly explained to the resident. Counted in working days from the Code's
+    20-working-day deadline to stage2_extended_to.""",
+    breach_example="stage 2 deadline 30/09/2024, extended to 15/11/2024 (34 working days more), no reason recorded",
+    compliant_example="extended to 28/10/2024 (20 working days more); or longer with the reason recorded",
+)
+def stage2_extension_too_long(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_extension_length(STAGE2, cases, ctx, emit)
+
+
+@record_rule(
+    id="CR616", name="stage2-extension-no-ombudsman-details", provision="6.16",
+    summary="stage 2 extension without the Ombudsman's contact details",
+    columns=("stage2_extended_to", "stage2_extension_ombudsman_details"),
+    rationale="""When a resident is told of a stage 2 extension they must be given the Ombudsman's
+    contact details. A record that says no is an error; a blank record is a warning.""",
+    breach_example="stage2_extended_to 28/10/2024, stage2_extension_ombudsman_details = No",
+    compliant_example="stage2_extension_ombudsman_details = Yes",
+)
+def stage2_extension_details(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    check_extension_details(STAGE2, cases, ctx, emit)
+
+
+def _person(name: str) -> str:
+    """A handler's name compared loosely: case, spacing and punctuation ignored."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+@record_rule(
+    id="CR613", name="same-handler-both-stages", provision="6.13",
+    summary="the same person considered the complaint at stage 1 and stage 2",
+    columns=("stage1_handler", "stage2_handler"),
+    rationale="""The person considering the complaint at stage 2 must not be the same person that
+    considered it at stage 1. Names are compared after ignoring case, spacing and punctuation, so
+    'Jo Patel' and 'jo  patel.' are the same person; different spellings of a name ('J Patel' and
+    'Jo Patel') are not matched, to avoid false alarms. Names are not shown in the finding.""",
+    breach_example="stage1_handler 'Jo Patel', stage2_handler 'jo  patel.'",
+    compliant_example="stage1_handler 'Jo Patel', stage2_handler 'Sam Okafor'",
+)
+def same_handler_both_stages(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    first, second = cases.text("stage1_handler"), cases.text("stage2_handler")
+    for i in indexes(cases.complaints):
+        a, b = _person(first[i]), _person(second[i])
+        if a and a == b:
+            shown = f" ({first[i]!r})" if ctx.show_values else ""
+            emit(i, f"the same person{shown} is recorded as handler at stage 1 and stage 2 "
+                    "(stage1_handler and stage2_handler match); stage 2 needs a different person", column="stage2_handler")

@@ -1,0 +1,182 @@
+"""The command line: `codecheck check PATH...` (or just `codecheck PATH...`),
+`codecheck rules`, `codecheck explain RULE`.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage errors or
+unreadable input. Errors are one clear line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from codecheck import __version__
+from codecheck.errors import CodecheckError, ConfigError, UsageError
+from codecheck.findings import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class DefaultToCheck(click.Group):
+    """`codecheck PATH` means `codecheck check PATH`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> "NoReturn":  # noqa: F821
+    click.echo(f"codecheck: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
+
+
+def _as_of(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+@click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="codecheck")
+def main() -> None:
+    """codecheck: lint complaint records, policies and letters against the
+    Housing Ombudsman's Complaint Handling Code (2024).
+
+    \b
+    codecheck cases.csv                 check a case-record export
+    codecheck rules                     list the rules
+    codecheck explain 6.2               the Code's words, rationale, example
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="text", show_default=True, help="Output format (text, json, or a plugin's).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, help="Only these rules: id, id prefix, name or Code provision prefix (6 = section 6). Comma-separated or repeated.")
+@click.option("--ignore", multiple=True, help="Leave out these rules (same forms as --select).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning].")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Judge open cases as of this date [default: today].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file [default: ./codecheck.yaml or [tool.codecheck] in ./pyproject.toml].")
+@click.option("--kind", type=click.Choice(["cases", "policy", "stage1_ack", "stage1_response", "stage2_ack", "stage2_response", "extension", "refusal", "self_assessment"]), help="What the inputs are, when names and config cannot tell.")
+@click.option("--region", type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]), help="Bank holidays of this region [default: england-and-wales].")
+@click.option("--show-values", is_flag=True, help="Show cell values (names, free text) in messages; off by default to protect residents' data.")
+def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind, region, show_values) -> None:
+    """Check case records (and, later, documents) against the Code."""
+    from codecheck.config import load_config
+    from codecheck.engine import Engine
+    from codecheck.registry import default_registry
+
+    try:
+        config = load_config(config_path)
+        if region:
+            config = config.model_copy(update={"region": region})
+        registry = default_registry()
+        formatter = registry.formatters.get(fmt)
+        if formatter is None:
+            raise UsageError(f"unknown --format {fmt!r}; use one of {', '.join(sorted(registry.formatters))}")
+        rules = registry.select(
+            _split(select) or config.select, _split(ignore) + config.ignore, config.severity
+        )
+        if not rules:
+            raise UsageError("no rules left to run after --select/--ignore")
+        engine = Engine(registry, config, rules, _as_of(as_of), kind=kind, show_values=show_values)
+        results = engine.run(paths)
+        threshold = Severity.parse(fail_on or config.fail_on)
+        text = formatter.render(results)
+    except CodecheckError as exc:
+        _fail(str(exc))
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        click.echo(text, nl=False)
+    for problem in results.problems:
+        click.echo(f"codecheck: {problem}", err=True)
+    sys.exit(results.exit_code(threshold))
+
+
+@main.command("rules")
+@click.option("--kind", help="Only rules for this input kind (cases, policy, ...).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(kind: str | None, fmt: str) -> None:
+    """List the rules: id, name, Code provision, severity, input kinds."""
+    import json
+
+    from codecheck.registry import default_registry
+
+    try:
+        rules = sorted(default_registry().rules.values(), key=lambda r: r.id)
+    except CodecheckError as exc:
+        _fail(str(exc))
+    if kind:
+        rules = [r for r in rules if kind in r.kinds]
+    if fmt == "json":
+        rows = [{"id": r.id, "name": r.name, "provision": r.provision, "severity": r.severity.label,
+                 "kinds": list(r.kinds), "summary": r.summary, "origin": r.origin} for r in rules]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max((len(r.name) for r in rules), default=10)
+    click.echo(f"{'id':<7} {'provision':<9} {'severity':<8} {'name':<{width}}  {'input':<7} summary")
+    for r in rules:
+        click.echo(f"{r.id:<7} {r.provision or 'data':<9} {r.severity.label:<8} {r.name:<{width}}  "
+                   f"{','.join(r.kinds):<7} {r.summary}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Explain a rule (by id or name) or every rule for a Code provision (6.2)."""
+    from codecheck.registry import default_registry
+
+    try:
+        registry = default_registry()
+    except CodecheckError as exc:
+        _fail(str(exc))
+    try:
+        found = [registry.rule(rule)]
+    except KeyError:
+        found = registry.for_provision(rule) if rule[:1].isdigit() else []
+    if not found:
+        _fail(f"no rule or provision {rule!r} (see `codecheck rules`)")
+    click.echo("\n\n".join(render_explanation(r) for r in found))
+
+
+def render_explanation(rule) -> str:
+    wrap = lambda text, indent="  ": textwrap.fill(" ".join(text.split()), 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
+    parts = [f"{rule.id} {rule.name}" + (f" (Code {rule.provision})" if rule.provision else " (about the records)"),
+             f"  {rule.summary}. Severity: {rule.severity.label}. Input: {', '.join(rule.kinds)}."]
+    words = rule.words()
+    if words:
+        parts += ["", "The Code says:", wrap(f"\u201c{words}\u201d")]
+    parts += ["", "Why:", wrap(rule.rationale), "", "A breach:", wrap(rule.breach_example)]
+    if rule.compliant_example:
+        parts += ["", "Compliant:", wrap(rule.compliant_example)]
+    if rule.columns:
+        parts += ["", f"Columns needed: {', '.join(rule.columns)}"]
+    return "\n".join(parts)
+
+
+def run() -> None:  # pragma: no cover - console entry point guard
+    try:
+        main(standalone_mode=True)
+    except CodecheckError as exc:
+        _fail(str(exc))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,141 @@
+"""Configuration: `codecheck.yaml`, or `[tool.codecheck]` in pyproject.toml.
+
+Validated strictly (pydantic, unknown keys rejected) so that a typo is a clear
+error naming its path in the file, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from codecheck.calendar import DEFAULT_REGION, REGIONS
+from codecheck.columns import COLUMNS
+from codecheck.errors import ConfigError
+from codecheck.findings import Severity
+
+CONFIG_NAMES = ("codecheck.yaml", "codecheck.yml")
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str] = Field(default_factory=dict)
+    """canonical column -> the export's own header."""
+    select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    fail_on: Literal["error", "warning", "info"] = "warning"
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    """rule id or name -> severity override."""
+    region: str = DEFAULT_REGION
+    closures: list[dt.date] = Field(default_factory=list)
+    """Extra non-working days, e.g. a Christmas shutdown."""
+    date_order: Literal["dmy", "mdy"] = "dmy"
+    documents: dict[str, str] = Field(default_factory=dict)
+    """glob -> document kind."""
+    exclude: list[str] = Field(default_factory=list)
+    """globs of paths not to check when walking a folder."""
+    batch_size: int = Field(default=10_000, ge=1)
+
+    source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(COLUMNS))
+        if unknown:
+            raise ValueError(f"unknown canonical column(s) {', '.join(unknown)}; see `codecheck columns`")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value not in REGIONS:
+            raise ValueError(f"unknown region {value!r}; use one of {', '.join(REGIONS)}")
+        return value
+
+    @field_validator("documents")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        from codecheck.rules import DOCUMENT_KINDS
+
+        for glob, kind in value.items():
+            if kind not in DOCUMENT_KINDS:
+                raise ValueError(f"{glob}: unknown document kind {kind!r}; use one of {', '.join(DOCUMENT_KINDS)}")
+        return value
+
+    @property
+    def fail_severity(self) -> Severity:
+        return Severity.parse(self.fail_on)
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        parts.append(f"{loc}: {msg}")
+    return "; ".join(parts)
+
+
+def parse_config(data: object, source: str) -> Config:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the configuration must be a mapping of keys to values")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_describe(exc)}") from None
+    config.source = source
+    return config
+
+
+def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
+    """Load --config FILE, else codecheck.yaml, else [tool.codecheck] in pyproject.toml, else defaults."""
+    cwd = cwd or Path.cwd()
+    if path is not None:
+        return _load_file(Path(path))
+    for name in CONFIG_NAMES:
+        if (cwd / name).is_file():
+            return _load_file(cwd / name)
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
+        section = data.get("tool", {}).get("codecheck")
+        if section is not None:
+            return parse_config(section, f"{pyproject} [tool.codecheck]")
+    return Config()
+
+
+def _load_file(path: Path) -> Config:
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        data = data.get("tool", {}).get("codecheck", data)
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark else ""
+            raise ConfigError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    return parse_config(data, str(path))

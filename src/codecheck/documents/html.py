@@ -1,0 +1,153 @@
+"""HTML files (letter and e-mail templates) read with the standard library parser.
+
+Block-level tags break the text into blocks; each block carries the source
+line where its text starts. Script, style and head content is not text;
+`<!-- -->` comments go to `Document.comments` (Outlook conditional comments
+such as `<!--[if mso]>` are markup, not author comments, and are dropped).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+
+from codecheck.errors import InputError
+
+from .model import Block, Document, normalize_whitespace
+from .textfile import decode_text, read_bytes
+
+_SKIP = frozenset({"script", "style", "head", "title", "template"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCK = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "caption", "center",
+        "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "header", "hr", "html", "li", "main", "nav", "ol", "option", "p",
+        "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+    | _HEADINGS
+)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+class _Extractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.comments: list[Block] = []
+        self.heading: str | None = None
+        self._buf: list[str] = []
+        self._line: int | None = None
+        self._skip: dict[str, int] = {}
+        self._in_heading = 0
+        self._tables = 0
+        self._pre = 0
+
+    # -- helpers ---------------------------------------------------------
+    def _skipping(self) -> bool:
+        return any(self._skip.values())
+
+    def _flush(self) -> None:
+        text = normalize_whitespace("".join(self._buf))
+        if text:
+            if self._in_heading:
+                self.heading = text
+            self.blocks.append(
+                Block(
+                    text=text,
+                    line=self._line,
+                    heading=self.heading,
+                    part="table" if self._tables else "body",
+                )
+            )
+        self._buf = []
+        self._line = None
+
+    def _add(self, text: str, line: int) -> None:
+        if self._line is None:
+            stripped = text.lstrip()
+            if not stripped:
+                return
+            self._line = line + text[: len(text) - len(stripped)].count("\n")
+        self._buf.append(text)
+
+    # -- parser callbacks ------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self._skip.pop("head", None)  # <body> ends an unclosed <head>
+        if tag in _SKIP:
+            self._skip[tag] = self._skip.get(tag, 0) + 1
+            return
+        if tag in _BLOCK:
+            self._flush()
+        if tag in _HEADINGS:
+            self._in_heading += 1
+        elif tag == "table":
+            self._tables += 1
+        elif tag == "pre":
+            self._pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK and tag not in _SKIP:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            if self._skip.get(tag):
+                self._skip[tag] -= 1
+            return
+        if tag in _BLOCK:
+            self._flush()
+        if tag in _HEADINGS:
+            self._in_heading = max(0, self._in_heading - 1)
+        elif tag == "table":
+            self._tables = max(0, self._tables - 1)
+        elif tag == "pre":
+            self._pre = max(0, self._pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping():
+            return
+        line = self.getpos()[0]
+        if not self._pre:
+            self._add(data, line)
+            return
+        for offset, piece in enumerate(data.split("\n")):
+            if offset:
+                self._flush()
+            self._add(piece, line + offset)
+
+    def handle_comment(self, data: str) -> None:
+        if data.lstrip().startswith(("[if", "<![endif", "[endif")):
+            return  # conditional comment for Outlook / old IE: markup, not a note
+        text = normalize_whitespace(data)
+        if text:
+            self.comments.append(Block(text=text, line=self.getpos()[0], heading=self.heading))
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _fallback_encoding(data: bytes) -> str:
+    match = _CHARSET.search(data[:4096])
+    if match:
+        name = match.group(1).decode("ascii", "replace").lower()
+        if name not in ("utf-8", "utf8"):
+            return name
+    return "cp1252"
+
+
+def read_html(path: str | os.PathLike[str]) -> Document:
+    """Read an .html/.htm file into blocks of visible text."""
+    name = str(path)
+    data = read_bytes(path)
+    text = decode_text(data, name, fallback=_fallback_encoding(data))
+    parser = _Extractor()
+    try:
+        parser.feed(text.replace("\r\n", "\n").replace("\r", "\n"))
+        parser.close()
+    except (AssertionError, ValueError) as exc:  # malformed markup the parser gives up on
+        raise InputError(name, f"is not readable HTML: {exc}") from None
+    return Document(path=name, format="html", blocks=parser.blocks, comments=parser.comments)

@@ -1,0 +1,71 @@
+"""The reader output: blocks of text, each with a location a person can find."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Characters that are invisible and only get in the way of matching text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
+
+PARTS = ("body", "table", "header", "footer")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (incl. NBSP, tabs, newlines) to one space.
+
+    Soft hyphens, zero-width spaces and stray BOMs are dropped; curly quotes,
+    dashes and every other character are kept as they are.
+    """
+    return " ".join(text.translate(_INVISIBLE).split())
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One line (text/md/html/pdf) or one paragraph / table cell (docx) of text."""
+
+    text: str
+    line: int | None = None
+    page: int | None = None
+    paragraph: int | None = None
+    heading: str | None = None
+    part: str = "body"
+
+    def location(self) -> str:
+        """Where a person finds this block, e.g. "page 3, line 12" or
+        "paragraph 14 (under 'Stage 2')". Empty when nothing is known."""
+        if self.page is not None:
+            where = f"page {self.page}" + (f", line {self.line}" if self.line is not None else "")
+        elif self.part in ("header", "footer"):
+            where = self.part
+        elif self.paragraph is not None:
+            where = (
+                f"table at paragraph {self.paragraph}"
+                if self.part == "table"
+                else f"paragraph {self.paragraph}"
+            )
+        elif self.line is not None:
+            where = f"line {self.line}"
+        else:
+            where = "table" if self.part == "table" else ""
+        if self.heading and self.heading != self.text and where and self.part not in ("header", "footer"):
+            where += f" (under '{_short(self.heading)}')"
+        return where
+
+
+@dataclass
+class Document:
+    """The text of one input file, in reading order."""
+
+    path: str
+    format: str  # "pdf" | "docx" | "text" | "markdown" | "html"
+    blocks: list[Block] = field(default_factory=list)
+    comments: list[Block] = field(default_factory=list)
+    pages: int | None = None
+
+    def text(self) -> str:
+        """All body, table, header and footer text, one block a line."""
+        return "\n".join(b.text for b in self.blocks if b.part in PARTS)

@@ -1,0 +1,139 @@
+"""Run the selected rules over the inputs: pick a reader per path, stream the
+records through the record rules, collect findings and what was not evaluated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from pathlib import Path
+from typing import Iterable
+
+from codecheck.calendar import WorkingCalendar
+from codecheck.checks.base import CheckContext
+from codecheck.config import Config
+from codecheck.errors import InputError
+from codecheck.findings import Finding, Severity
+from codecheck.readers.base import CASES
+from codecheck.records import CaseBatch
+from codecheck.registry import Registry
+from codecheck.results import FileSummary, InputProblem, NotEvaluated, Results
+from codecheck.rules import Rule
+
+
+class Engine:
+    def __init__(
+        self,
+        registry: Registry,
+        config: Config,
+        rules: list[Rule],
+        as_of: dt.date,
+        kind: str | None = None,
+        show_values: bool = False,
+    ):
+        self.registry = registry
+        self.config = config
+        self.rules = rules
+        self.as_of = as_of
+        self.kind = kind
+        self.show_values = show_values
+        self.calendar = WorkingCalendar(config.region, config.closures)
+        self.overridden = {r.id for r in rules if any(r.matches(sel) for sel in config.severity)}
+
+    # -- paths -----------------------------------------------------------------------
+
+    def expand(self, paths: Iterable[str | Path], results: Results) -> list[tuple[Path, bool]]:
+        """Files to check, each with whether the user named it (True) or a folder walk found it."""
+        out: list[tuple[Path, bool]] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                    if any(part.startswith(".") for part in child.relative_to(path).parts):
+                        continue
+                    if self._excluded(child):
+                        continue
+                    out.append((child, False))
+            elif path.exists():
+                out.append((path, True))
+            else:
+                results.problems.append(InputProblem(str(path), "no such file or folder"))
+        return out
+
+    def _excluded(self, path: Path) -> bool:
+        text = path.as_posix()
+        return any(fnmatch.fnmatch(text, pat) or fnmatch.fnmatch(path.name, pat) for pat in self.config.exclude)
+
+    def kind_for(self, path: Path) -> str | None:
+        if self.kind:
+            return self.kind
+        text = path.as_posix()
+        for pattern, kind in self.config.documents.items():
+            if fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch(path.name, pattern):
+                return kind
+        return None
+
+    # -- running ---------------------------------------------------------------------
+
+    def run(self, paths: Iterable[str | Path]) -> Results:
+        results = Results(as_of=self.as_of, rules=self.rules)
+        for path, named in self.expand(paths, results):
+            kind = self.kind_for(path)
+            reader = self.registry.plugins.hook.codecheck_pick_reader(
+                path=path, kind=kind, readers=self.registry.readers
+            )
+            if reader is None:
+                if named:
+                    results.problems.append(InputProblem(str(path), self._unsupported(path, kind)))
+                else:
+                    results.skipped.append(str(path))
+                continue
+            try:
+                if reader.family == CASES:
+                    self.check_cases(reader, path, results)
+            except InputError as exc:
+                results.problems.append(InputProblem(exc.path, exc.message, exc.location))
+        return results
+
+    def _unsupported(self, path: Path, kind: str | None) -> str:
+        readers = sorted({ext for r in self.registry.readers for ext in r.extensions})
+        asked = f" as {kind}" if kind else ""
+        return f"cannot be read{asked}: {path.suffix or 'no extension'} is not a supported input ({', '.join(readers)})"
+
+    def check_cases(self, reader, path: Path, results: Results) -> None:
+        source = reader.open(path, self.config)
+        summary = FileSummary(path=source.path, kind=CASES, notes=list(source.notes))
+        results.files.append(summary)
+        runnable = []
+        for rule in self.rules:
+            if CASES not in rule.kinds:
+                continue
+            missing = tuple(c for c in rule.columns if c not in source.columns)
+            if missing:
+                results.not_evaluated.append(NotEvaluated(source.path, rule.id, rule.provision, missing))
+            else:
+                runnable.append(rule)
+        ctx = CheckContext(calendar=self.calendar, as_of=self.as_of, show_values=self.show_values)
+        for batch in source.batches:
+            summary.rows += len(batch)
+            for rule in runnable:
+                rule.check(batch, ctx, self._emitter(rule, batch, results.findings))
+
+    def _emitter(self, rule: Rule, batch: CaseBatch, sink: list[Finding]):
+        ids = batch.text("case_id")
+        fixed = rule.id in self.overridden
+
+        def emit(index: int, message: str, *, severity: Severity | None = None, column: str | None = None) -> None:
+            sink.append(
+                Finding(
+                    rule=rule.id,
+                    provision=rule.provision,
+                    severity=rule.severity if fixed or severity is None else severity,
+                    message=message,
+                    path=batch.path,
+                    row=batch.rows[index],
+                    case_id=ids[index] or None,
+                    column=column,
+                )
+            )
+
+        return emit

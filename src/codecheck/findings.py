@@ -1,0 +1,80 @@
+"""Findings: the only output of rules.
+
+Formatting, summaries, baselines and suppression all act on findings, never
+inside rules. A finding names where (file, row or page/line), which rule and
+Code provision, and what a person should know to act on it.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(IntEnum):
+    """Ordered so that `finding.severity >= fail_on` decides the exit code."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    @classmethod
+    def parse(cls, value: "str | Severity") -> "Severity":
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {value!r}; use one of {names}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    """The rule id, e.g. ``CR602``."""
+    provision: str | None
+    """The Code provision as written in the Code (``"6.2"``, ``"6.9(g)"``); None for findings about the input itself."""
+    severity: Severity
+    message: str
+    path: str
+    row: int | None = None
+    """For case records: the line of the file where the case's row starts (the header is line 1)."""
+    case_id: str | None = None
+    column: str | None = None
+    page: int | None = None
+    line: int | None = None
+    paragraph: int | None = None
+    location: str | None = None
+    """A human description of where in a document (``page 3, line 12``)."""
+
+    def sort_key(self) -> tuple:
+        return (
+            self.path,
+            self.row or 0,
+            self.page or 0,
+            self.line or 0,
+            self.paragraph or 0,
+            _provision_key(self.provision),
+            self.rule,
+        )
+
+
+def _provision_key(provision: str | None) -> tuple:
+    if not provision:
+        return (0,)
+    parts = []
+    for piece in provision.replace("(", ".").replace(")", "").split("."):
+        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
+    return (1, *parts)
+
+
+def provision_sort_key(provision: str | None) -> tuple:
+    """Sort provisions numerically: 6.2 before 6.11; input findings (None) first."""
+    return _provision_key(provision)

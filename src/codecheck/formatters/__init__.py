@@ -1,0 +1,1 @@
+"""Output formats: each turns a finished Report into text."""

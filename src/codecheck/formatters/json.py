@@ -1,0 +1,44 @@
+"""Machine-readable output: findings and a summary, stable keys.
+
+``provision`` is the Code provision as a string ("6.13"), null for findings
+about the input itself.
+"""
+
+from __future__ import annotations
+
+import json
+
+from codecheck.results import Results
+
+FINDING_KEYS = ("rule", "provision", "severity", "message", "path", "case_id", "row", "column", "page", "line", "paragraph", "location")
+
+
+class JsonFormatter:
+    name = "json"
+    description = "findings and summary as one JSON document"
+
+    def render(self, results: Results) -> str:
+        findings = []
+        for f in results.sorted_findings():
+            item = f.model_dump(include=set(FINDING_KEYS))
+            item["severity"] = f.severity.label
+            findings.append({k: item.get(k) for k in FINDING_KEYS})
+        doc = {
+            "findings": findings,
+            "summary": {
+                "as_of": results.as_of.isoformat(),
+                "files": [{"path": s.path, "kind": s.kind, "rows": s.rows, "notes": s.notes} for s in results.files],
+                "findings": len(results.findings),
+                "by_severity": results.count_by_severity(),
+                "by_provision": [
+                    {"provision": p, "rule": r, "count": n} for p, r, n in results.count_by_provision()
+                ],
+                "not_evaluated": [
+                    {"path": ne.path, "rule": ne.rule, "provision": ne.provision, "missing_columns": list(ne.missing)}
+                    for ne in results.not_evaluated
+                ],
+                "skipped": results.skipped,
+            },
+            "errors": [{"path": p.path, "location": p.location, "message": p.message} for p in results.problems],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,79 @@
+"""The default output: one line a finding, grep- and editor-friendly, then a summary.
+
+    fixtures/cases.csv:14: CMP-2024-0012: 6.2 error: acknowledged 02/01/2025, ... [CR602]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from codecheck.findings import Finding
+from codecheck.results import Results
+
+
+def location(f: Finding) -> str:
+    if f.row is not None:
+        return f"{f.path}:{f.row}"
+    if f.page is not None:
+        return f"{f.path}:{f.page}:{f.line}" if f.line is not None else f"{f.path}:{f.page}"
+    if f.line is not None:
+        return f"{f.path}:{f.line}"
+    return f.path
+
+
+def finding_line(f: Finding) -> str:
+    where = location(f)
+    case = f" {f.case_id}:" if f.case_id else ""
+    provision = f.provision if f.provision else "data"
+    extra = f" ({f.location})" if f.location and f.row is None else ""
+    return f"{where}:{case} {provision} {f.severity.label}: {f.message}{extra} [{f.rule}]"
+
+
+class TextFormatter:
+    name = "text"
+    description = "one line a finding, then a summary (default)"
+
+    def render(self, results: Results) -> str:
+        out: list[str] = []
+        for problem in results.problems:
+            out.append(f"{problem}  [input]")
+        for f in results.sorted_findings():
+            out.append(finding_line(f))
+        out.append("")
+        out.extend(self.summary(results))
+        return "\n".join(out) + "\n"
+
+    def summary(self, results: Results) -> list[str]:
+        lines: list[str] = []
+        rules = {r.id: r for r in results.rules}
+        by_sev = results.count_by_severity()
+        total = len(results.findings)
+        files = len(results.files)
+        rows = sum(f.rows for f in results.files)
+        sev = ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for label, n in by_sev.items() if n)
+        head = f"{total} finding{'s' if total != 1 else ''}" + (f" ({sev})" if sev else "")
+        scope = f"{files} file{'s' if files != 1 else ''}" + (f", {rows} case rows" if rows else "")
+        lines.append(f"{head} in {scope}; judged as of {results.as_of.strftime('%d/%m/%Y')}.")
+        if results.findings:
+            lines.append("By provision:")
+            for provision, rule_id, n in results.count_by_provision():
+                rule = rules.get(rule_id)
+                what = rule.summary if rule else ""
+                lines.append(f"  {provision or 'data':<6} {rule_id:<6} {n:>5}  {what}")
+        if results.not_evaluated:
+            lines.append("Not evaluated (columns absent from the file; not counted as passed):")
+            grouped: dict[str, list] = defaultdict(list)
+            for ne in results.not_evaluated:
+                grouped[ne.path].append(ne)
+            for path, items in grouped.items():
+                lines.append(f"  {path}:")
+                for ne in items:
+                    lines.append(f"    {ne.provision or 'data':<6} {ne.rule:<6} needs {', '.join(ne.missing)}")
+        for summary in results.files:
+            for note in summary.notes:
+                lines.append(f"note: {summary.path}: {note}")
+        if results.skipped:
+            lines.append(f"Skipped {len(results.skipped)} file(s) of a type codecheck does not read, e.g. {results.skipped[0]}")
+        if results.problems:
+            lines.append(f"{len(results.problems)} input(s) could not be read (exit code 2).")
+        return lines

@@ -1,0 +1,104 @@
+"""One typed registry of rules, readers and formats, filled through the hooks.
+
+Built-ins are registered like any plugin; third-party packages are found
+through the ``codecheck`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+import pluggy
+
+from codecheck import hookspecs
+from codecheck.errors import UsageError
+from codecheck.findings import Severity
+from codecheck.rules import Rule
+
+
+@dataclass
+class Registry:
+    plugins: pluggy.PluginManager
+    rules: dict[str, Rule] = field(default_factory=dict)
+    readers: list = field(default_factory=list)
+    formatters: dict = field(default_factory=dict)
+
+    def rule(self, key: str) -> Rule:
+        """A rule by id or name (case-insensitive)."""
+        want = key.strip().lower()
+        for rule in self.rules.values():
+            if rule.id.lower() == want or rule.name.lower() == want:
+                return rule
+        raise KeyError(key)
+
+    def for_provision(self, provision: str) -> list[Rule]:
+        return [r for r in self.rules.values() if r.provision and r.matches(provision)]
+
+    def select(
+        self,
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        severity: dict[str, str] | None = None,
+    ) -> list[Rule]:
+        """The rules to run: all (or those `select` names), less those `ignore` names.
+
+        A selector is a rule id or id prefix (``CR6``), a rule name, or a Code
+        provision prefix (``6`` is all of section 6, ``6.9`` is 6.9 and its items).
+        A selector that matches nothing is a usage error, not a silent no-op.
+        """
+        select, ignore = list(select), list(ignore)
+        for sel in select + ignore + list(severity or {}):
+            if sel.strip().upper() != "ALL" and not any(r.matches(sel) for r in self.rules.values()):
+                raise UsageError(f"{sel!r} matches no rule (see `codecheck rules`)")
+        chosen = [
+            r for r in self.rules.values()
+            if (not select or any(r.matches(s) for s in select)) and not any(r.matches(s) for s in ignore)
+        ]
+        if severity:
+            overridden = []
+            for r in chosen:
+                level = next((lvl for sel, lvl in severity.items() if r.matches(sel)), None)
+                overridden.append(r.model_copy(update={"severity": Severity.parse(level)}) if level else r)
+            chosen = overridden
+        return sorted(chosen, key=lambda r: r.id)
+
+
+def plugin_manager(load_entry_points: bool = True) -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    from codecheck import builtin
+
+    pm.register(builtin, name="codecheck.builtin")
+    if load_entry_points:
+        pm.load_setuptools_entrypoints(hookspecs.PROJECT)
+    pm.check_pending()
+    return pm
+
+
+def build_registry(pm: pluggy.PluginManager) -> Registry:
+    reg = Registry(plugins=pm)
+    owners: dict[str, str] = {}
+    for impl in pm.hook.codecheck_rules.get_hookimpls():
+        plugin_name = impl.plugin_name
+        for rule in impl.function() or []:
+            if rule.id in reg.rules:
+                raise UsageError(
+                    f"rule id {rule.id} is registered twice: by {owners[rule.id]} and by {plugin_name}"
+                )
+            owners[rule.id] = plugin_name
+            if rule.origin == "codecheck" and plugin_name != "codecheck.builtin":
+                rule = rule.model_copy(update={"origin": plugin_name})
+            reg.rules[rule.id] = rule
+    for readers in pm.hook.codecheck_readers():
+        reg.readers.extend(readers or [])
+    for formatters in pm.hook.codecheck_formatters():
+        for fmt in formatters or []:
+            reg.formatters[fmt.name] = fmt
+    return reg
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    return build_registry(plugin_manager())

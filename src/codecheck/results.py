@@ -1,0 +1,66 @@
+"""What a run produces: findings, the rules not evaluated, and the inputs that
+could not be read. Formatters render it; the exit code is decided from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from codecheck.findings import Finding, Severity, provision_sort_key
+from codecheck.rules import Rule
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    path: str
+    rule: str
+    provision: str | None
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    path: str
+    message: str
+    location: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.location}" if self.location else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class FileSummary:
+    path: str
+    kind: str
+    rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    as_of: dt.date
+    rules: list[Rule]
+    findings: list[Finding] = field(default_factory=list)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    files: list[FileSummary] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=Finding.sort_key)
+
+    def count_by_severity(self) -> dict[str, int]:
+        counts = Counter(f.severity.label for f in self.findings)
+        return {s.label: counts.get(s.label, 0) for s in sorted(Severity, reverse=True)}
+
+    def count_by_provision(self) -> list[tuple[str | None, str, int]]:
+        """(provision, rule id, count), by provision then rule."""
+        counts = Counter((f.provision, f.rule) for f in self.findings)
+        return sorted(((p, r, n) for (p, r), n in counts.items()), key=lambda t: (provision_sort_key(t[0]), t[1]))
+
+    def exit_code(self, fail_on: Severity) -> int:
+        if self.problems:
+            return 2
+        return 1 if any(f.severity >= fail_on for f in self.findings) else 0

@@ -1,0 +1,88 @@
+"""The Rule: the unit a user selects, whether written as code or as data.
+
+A rule knows its Code provision and carries what `codecheck explain`, the docs
+and SARIF metadata need: a readable name, the Code's own words (looked up in the
+2024 Code catalogue by provision unless the rule gives its own), a rationale, an
+example of a breach and of compliance, and the input kinds it applies to.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from codecheck.findings import Severity
+
+#: Input kinds. "cases" is a case-record export; the others are documents.
+CASES = "cases"
+DOCUMENT_KINDS = (
+    "policy",
+    "stage1_ack",
+    "stage1_response",
+    "stage2_ack",
+    "stage2_response",
+    "extension",
+    "refusal",
+    "self_assessment",
+)
+INPUT_KINDS = (CASES, *DOCUMENT_KINDS)
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    """Stable code, e.g. ``CR602``; its letters say what it reads (CR case records, CD case data)."""
+    name: str
+    """Readable kebab-case name, selectable like the id: ``stage1-ack-late``."""
+    provision: str | None
+    """The Code provision it enforces (``"6.2"``); None for checks on the input itself."""
+    summary: str
+    """One line: what a finding means."""
+    severity: Severity = Severity.ERROR
+    kinds: tuple[str, ...] = (CASES,)
+    rationale: str
+    breach_example: str
+    compliant_example: str = ""
+    code_words: str | None = None
+    """The Code's words; None means look the provision up in the catalogue."""
+    columns: tuple[str, ...] = ()
+    """Case-record columns the rule needs; absent ones make it 'not evaluated'."""
+    check: Callable[..., Iterable[Any]] | None = Field(default=None, exclude=True, repr=False)
+    origin: str = "codecheck"
+    """Which plugin registered it."""
+
+    def words(self) -> str:
+        """The Code's own words for this rule's provision."""
+        if self.code_words:
+            return self.code_words
+        if not self.provision:
+            return ""
+        from codecheck.catalogue import load_catalogue
+
+        try:
+            return load_catalogue().item_text(self.provision)
+        except KeyError:
+            return ""
+
+    @property
+    def section(self) -> str | None:
+        return self.provision.split(".")[0] if self.provision else None
+
+    def matches(self, selector: str) -> bool:
+        """True when `selector` names this rule: its id, an id prefix of letters
+        and digits (``CR6``), its name, or a Code provision prefix (``6``, ``6.9``)."""
+        sel = selector.strip()
+        if not sel:
+            return False
+        if sel.upper() == "ALL":
+            return True
+        if sel.lower() == self.name.lower():
+            return True
+        if sel[0].isalpha():
+            return self.id.upper().startswith(sel.upper())
+        if self.provision is None:
+            return False
+        p = self.provision
+        return p == sel or p.startswith(sel + ".") or p.startswith(sel + "(")
