@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -13,7 +14,7 @@ from codecheck.checks.base import CheckContext
 from codecheck.config import Config
 from codecheck.errors import InputError
 from codecheck.findings import Finding, Severity
-from codecheck.readers.base import CASES
+from codecheck.readers.base import CASES, DOCUMENT
 from codecheck.records import CaseBatch
 from codecheck.registry import Registry
 from codecheck.results import FileSummary, InputProblem, NotEvaluated, Results
@@ -90,6 +91,8 @@ class Engine:
             try:
                 if reader.family == CASES:
                     self.check_cases(reader, path, results)
+                elif reader.family == DOCUMENT:
+                    self.check_document(reader, path, kind, named, results)
             except InputError as exc:
                 results.problems.append(InputProblem(exc.path, exc.message, exc.location))
         return results
@@ -121,8 +124,11 @@ class Engine:
     def _emitter(self, rule: Rule, batch: CaseBatch, sink: list[Finding]):
         ids = batch.text("case_id")
         fixed = rule.id in self.overridden
+        blind = batch.unreadable_rows(rule.columns + rule.reads) if rule.provision else set()
 
         def emit(index: int, message: str, *, severity: Severity | None = None, column: str | None = None) -> None:
+            if index in blind:
+                return
             sink.append(
                 Finding(
                     rule=rule.id,
@@ -137,3 +143,54 @@ class Engine:
             )
 
         return emit
+
+    # -- documents ---------------------------------------------------------------------
+
+    def check_document(self, reader, path: Path, kind: str | None, named: bool, results: Results) -> None:
+        from codecheck.documents.kinds import infer_kind
+
+        kind = kind or infer_kind(path)
+        if kind is None or kind == CASES:
+            message = ("cannot tell what kind of document this is from its name; give --kind "
+                       "(policy, stage1_response, ...) or a `documents:` glob in codecheck.yaml")
+            if named:
+                results.problems.append(InputProblem(str(path), message))
+            else:
+                results.skipped.append(str(path))
+            return
+        document = reader.read(path)
+        results.files.append(FileSummary(path=str(path), kind=kind))
+        ctx = DocumentContext(kind=kind, calendar=self.calendar, as_of=self.as_of, show_values=self.show_values)
+        for rule in self.rules:
+            if kind in rule.kinds:
+                rule.check(document, ctx, self._document_emitter(rule, str(path), results.findings))
+
+    def _document_emitter(self, rule: Rule, path: str, sink: list[Finding]):
+        fixed = rule.id in self.overridden
+
+        def emit(block, message: str, *, severity: Severity | None = None) -> None:
+            sink.append(
+                Finding(
+                    rule=rule.id,
+                    provision=rule.provision,
+                    severity=rule.severity if fixed or severity is None else severity,
+                    message=message,
+                    path=path,
+                    page=getattr(block, "page", None),
+                    line=getattr(block, "line", None),
+                    paragraph=getattr(block, "paragraph", None),
+                    location=block.location() if block is not None else None,
+                )
+            )
+
+        return emit
+
+
+@dataclass
+class DocumentContext:
+    """What a document rule is given besides the document: its kind and the calendar."""
+
+    kind: str
+    calendar: WorkingCalendar
+    as_of: dt.date
+    show_values: bool = False

@@ -69,6 +69,16 @@ class CaseBatch:
             self._typed[column] = values
         return self._typed[column]
 
+    def unreadable_rows(self, columns) -> set[int]:
+        """Rows with a cell that cannot be read in any of these columns."""
+        wanted = set(columns)
+        for column in wanted:
+            if column in DATE_COLUMNS:
+                self.dates(column)
+            elif column in YES_NO_COLUMNS:
+                self.flags(column)
+        return {u.index for u in self.unreadable if u.column in wanted}
+
     def blank(self, column: str) -> np.ndarray:
         return np.array([not v for v in self.text(column)], dtype=bool)
 

@@ -49,6 +49,10 @@ class Rule(BaseModel):
     """The Code's words; None means look the provision up in the catalogue."""
     columns: tuple[str, ...] = ()
     """Case-record columns the rule needs; absent ones make it 'not evaluated'."""
+    reads: tuple[str, ...] = ()
+    """Further columns the rule consults when present. A row whose cell in any column
+    the rule needs or reads cannot be read gets no finding from the rule: the
+    unreadable value is reported once, as a data finding, instead of a guess."""
     check: Callable[..., Iterable[Any]] | None = Field(default=None, exclude=True, repr=False)
     origin: str = "codecheck"
     """Which plugin registered it."""

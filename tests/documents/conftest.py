@@ -63,7 +63,7 @@ def build_docx(path: Path, *, with_comment: bool = True) -> Path:
     acknowledge = document.add_paragraph(
         "We will acknowledge your complaint within 5 working days, {{tenant_name}}."
     )
-    if with_comment:
+    if with_comment and hasattr(document, "add_comment"):  # python-docx >= 1.2
         document.add_comment(acknowledge.runs, text="codecheck: disable=6.9", author="Policy team")
     document.add_paragraph("")
     table = document.add_table(rows=2, cols=2)

@@ -53,6 +53,7 @@ def record_rule(
     breach_example: str,
     compliant_example: str = "",
     columns: tuple[str, ...] = (),
+    reads: tuple[str, ...] = (),
     severity: Severity = Severity.ERROR,
 ) -> Callable[[Callable[[CaseBatch, CheckContext, Emit], None]], Rule]:
     """Turn a check function into a :class:`Rule` over case records."""
@@ -69,6 +70,7 @@ def record_rule(
             breach_example=breach_example,
             compliant_example=compliant_example,
             columns=columns,
+            reads=reads,
             check=fn,
         )
 

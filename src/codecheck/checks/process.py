@@ -105,6 +105,7 @@ def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
     id="CR511", name="escalation-not-progressed", provision="5.11",
     summary="stage 2 requested but neither acknowledged nor refused with a reason",
     columns=("escalation_requested_date", "stage2_ack_date", "escalation_refused_reason"),
+    reads=("accepted", "stage2_response_date"),
     rationale="""Landlords must not refuse to escalate a complaint unless they have valid reasons, and
     must set them out. An escalation request with no stage 2 acknowledgement, no stage 2 response and no
     refusal reason, once the 5 working days of 6.11 have passed, has been refused in effect without

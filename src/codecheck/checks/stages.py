@@ -29,6 +29,7 @@ class Stage:
     number: int
     start: str
     start_words: str
+    start_event: str
     ack: str
     response: str
     extended_to: str
@@ -60,11 +61,11 @@ class Stage:
 
 
 STAGE1 = Stage(
-    1, "received_date", "receipt", "stage1_ack_date", "stage1_response_date", "stage1_extended_to",
+    1, "received_date", "receipt", "received", "stage1_ack_date", "stage1_response_date", "stage1_extended_to",
     "stage1_extension_reason", "stage1_extension_ombudsman_details", "stage1_outcome", 5, 10, 10,
 )
 STAGE2 = Stage(
-    2, "escalation_requested_date", "the escalation request", "stage2_ack_date", "stage2_response_date",
+    2, "escalation_requested_date", "the escalation request", "stage 2 requested", "stage2_ack_date", "stage2_response_date",
     "stage2_extended_to", "stage2_extension_reason", "stage2_extension_ombudsman_details", "stage2_outcome", 5, 20, 20,
 )
 
@@ -96,7 +97,7 @@ def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emi
     overdue = still_open & (deadline < as_of)
     late_by = cal.counts(deadline, np.full(len(cases), as_of))
     for i in indexes(overdue):
-        emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_words} on {d(start[i])}, deadline "
+        emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_event} {d(start[i])}, deadline "
                 f"{d(deadline[i])} ({stage.ack_days} working days), now {wd(late_by[i])} late", column=stage.ack)
 
 
@@ -165,6 +166,7 @@ _OVERDUE_NOTE = "An open case whose deadline has passed by --as-of is reported a
     id="CR602", name="stage1-ack-late", provision="6.2",
     summary="stage 1 complaint not acknowledged within 5 working days of receipt",
     columns=("received_date", "stage1_ack_date"),
+    reads=("accepted", "stage1_response_date", "escalation_requested_date", "stage2_ack_date", "stage2_response_date"),
     rationale=f"""The Code requires every complaint to be acknowledged, defined and logged at stage 1
     within five working days of receipt. Working days exclude weekends, the region's bank holidays
     and configured closures; the day of receipt never counts. Where no acknowledgement date is
@@ -180,6 +182,7 @@ def stage1_ack_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     id="CR603", name="stage1-response-late", provision="6.3",
     summary="stage 1 response not issued within 10 working days of acknowledgement (or by a recorded extension)",
     columns=("stage1_ack_date", "stage1_response_date"),
+    reads=("accepted", "stage1_extended_to", "escalation_requested_date", "stage2_ack_date", "stage2_response_date"),
     rationale=f"""A full stage 1 response is due within 10 working days of the complaint being
     acknowledged. Where an extension is recorded (stage1_extended_to), the response is judged
     against the extended date; whether the extension itself was allowed is rule CR604. {_OVERDUE_NOTE}""",
@@ -194,6 +197,7 @@ def stage1_response_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> Non
     id="CR604", name="stage1-extension-too-long", provision="6.4",
     summary="stage 1 extension of more than 10 working days with no reason recorded",
     columns=("stage1_ack_date", "stage1_extended_to", "stage1_extension_reason"),
+    reads=("accepted",),
     rationale="""Any extension to the stage 1 timescale must be no more than 10 working days without
     good reason, and the reason must be clearly explained to the resident. The extension's length is
     counted in working days from the Code's 10-working-day deadline to stage1_extended_to.""",
@@ -208,6 +212,7 @@ def stage1_extension_too_long(cases: CaseBatch, ctx: CheckContext, emit: Emit) -
     id="CR605", name="stage1-extension-no-ombudsman-details", provision="6.5",
     summary="stage 1 extension without the Ombudsman's contact details",
     columns=("stage1_extended_to", "stage1_extension_ombudsman_details"),
+    reads=("accepted",),
     rationale="""When a resident is told of an extension they must be given the Ombudsman's contact
     details. A record that says no is an error; a blank record cannot show it was done and is a warning.""",
     breach_example="stage1_extended_to 01/07/2024, stage1_extension_ombudsman_details = No",
@@ -221,6 +226,7 @@ def stage1_extension_details(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
     id="CR611", name="stage2-ack-late", provision="6.11",
     summary="stage 2 request not acknowledged within 5 working days",
     columns=("escalation_requested_date", "stage2_ack_date"),
+    reads=("accepted", "stage2_response_date"),
     rationale="""Requests for stage 2 must be acknowledged, defined and logged within five working
     days of the escalation request being received. An escalation that is still neither acknowledged
     nor refused once this deadline has passed is reported once, by CR511 (5.11).""",
@@ -235,6 +241,7 @@ def stage2_ack_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     id="CR614", name="stage2-response-late", provision="6.14",
     summary="stage 2 final response not issued within 20 working days of acknowledgement (or by a recorded extension)",
     columns=("stage2_ack_date", "stage2_response_date"),
+    reads=("accepted", "escalation_requested_date", "stage2_extended_to"),
     rationale=f"""The final stage 2 response is due within 20 working days of the escalation being
     acknowledged; where an extension is recorded, it is judged against the extended date (whether
     the extension was allowed is rule CR615). {_OVERDUE_NOTE}""",
@@ -249,6 +256,7 @@ def stage2_response_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> Non
     id="CR615", name="stage2-extension-too-long", provision="6.15",
     summary="stage 2 extension of more than 20 working days with no reason recorded",
     columns=("stage2_ack_date", "stage2_extended_to", "stage2_extension_reason"),
+    reads=("accepted", "escalation_requested_date"),
     rationale="""Any extension to the stage 2 timescale must be no more than 20 working days without
     good reason, clearly explained to the resident. Counted in working days from the Code's
     20-working-day deadline to stage2_extended_to.""",
@@ -263,6 +271,7 @@ def stage2_extension_too_long(cases: CaseBatch, ctx: CheckContext, emit: Emit) -
     id="CR616", name="stage2-extension-no-ombudsman-details", provision="6.16",
     summary="stage 2 extension without the Ombudsman's contact details",
     columns=("stage2_extended_to", "stage2_extension_ombudsman_details"),
+    reads=("accepted", "escalation_requested_date", "stage2_ack_date"),
     rationale="""When a resident is told of a stage 2 extension they must be given the Ombudsman's
     contact details. A record that says no is an error; a blank record is a warning.""",
     breach_example="stage2_extended_to 28/10/2024, stage2_extension_ombudsman_details = No",

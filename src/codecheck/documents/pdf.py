@@ -31,7 +31,7 @@ def read_pdf(path: str | os.PathLike[str]) -> Document:
         raise InputError(name, "is empty (0 bytes)")
     if b"%PDF-" not in data[:1024]:
         raise InputError(name, "is not a readable PDF: it does not start with a %PDF header")
-    if b"%%EOF" not in data[-4096:]:
+    if b"%%EOF" not in data.rstrip(b"\x00 \t\r\n\x0c")[-4096:]:
         raise InputError(
             name, "is not a readable PDF: it is truncated (no %%EOF end marker; an incomplete download?)"
         )

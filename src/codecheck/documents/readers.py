@@ -58,6 +58,8 @@ def read_document(path: str | os.PathLike[str]) -> Document:
         raise InputError(name, "does not exist")
     if os.path.isdir(name):
         raise InputError(name, "is a directory, not a file")
+    if not os.path.isfile(name):
+        raise InputError(name, "is not a regular file")
     fmt = format_for(name)
     if fmt is None:
         ext = os.path.splitext(name)[1].lower()
