@@ -18,8 +18,9 @@ def codecheck_rules():
 @hookimpl
 def codecheck_readers():
     from codecheck.readers.cases_csv import CsvCaseReader
+    from codecheck.readers.cases_xlsx import XlsxCaseReader
 
-    return [CsvCaseReader()]
+    return [CsvCaseReader(), XlsxCaseReader()]
 
 
 @hookimpl

@@ -22,6 +22,35 @@ from codecheck.findings import Severity
 CONFIG_NAMES = ("codecheck.yaml", "codecheck.yml")
 
 
+class Suppression(BaseModel):
+    """`suppress:` entry: a rule (id, name or provision prefix) not to report for these cases."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str = Field(min_length=1)
+    cases: list[str] = Field(min_length=1)
+    """Case ids (``case_id``) the rule is not reported for."""
+    reason: str
+    """Why: required, so that every suppression can be audited."""
+    path: str | None = None
+    """Optional glob: only in files matching it."""
+
+    @field_validator("reason")
+    @classmethod
+    def _has_reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a suppression needs a reason")
+        return value.strip()
+
+    @field_validator("cases", mode="before")
+    @classmethod
+    def _cases_as_text(cls, value: object) -> object:
+        # YAML reads an id such as 1021 as a number; case ids are compared as text.
+        if isinstance(value, (list, tuple)):
+            return [str(v).strip() if isinstance(v, (str, int)) else v for v in value]
+        return value
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -41,6 +70,11 @@ class Config(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     """globs of paths not to check when walking a folder."""
     batch_size: int = Field(default=10_000, ge=1)
+    sheet: str | None = None
+    """Excel workbooks: the sheet holding the case records (default: the first sheet)."""
+
+    suppress: list[Suppression] = Field(default_factory=list)
+    """Findings of a rule not to report for named cases, each with a reason."""
 
     source: str | None = Field(default=None, exclude=True)
 
@@ -51,6 +85,12 @@ class Config(BaseModel):
         if unknown:
             raise ValueError(f"unknown canonical column(s) {', '.join(unknown)}; see `codecheck columns`")
         return value
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_as_text(cls, value: object) -> object:
+        # YAML reads a sheet named 2024 as a number; sheet names are text.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("region")
     @classmethod

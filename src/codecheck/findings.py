@@ -53,6 +53,9 @@ class Finding(BaseModel):
     paragraph: int | None = None
     location: str | None = None
     """A human description of where in a document (``page 3, line 12``)."""
+    anchor: str | None = None
+    """For documents: a short hash of the normalised text of the block the finding
+    points to, so a baseline recognises the finding after text is added above it."""
 
     def sort_key(self) -> tuple:
         return (

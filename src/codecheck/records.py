@@ -93,10 +93,13 @@ class CaseBatch:
 
     # -- which rows the complaint rules look at ---------------------------------
 
-    def _cached_mask(self, key: str, compute) -> np.ndarray:
+    def derived(self, key: str, compute):
+        """A value computed once per batch from its columns, shared by the rules that need it."""
         if key not in self._typed:
             self._typed[key] = compute()
         return self._typed[key]
+
+    _cached_mask = derived
 
     @property
     def record_types(self) -> np.ndarray:

@@ -30,6 +30,15 @@ class InputProblem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding that a suppression removed, with the reason given (if any) and where it was given."""
+
+    finding: Finding
+    reason: str | None
+    source: str
+
+
 @dataclass
 class FileSummary:
     path: str
@@ -47,6 +56,12 @@ class Results:
     problems: list[InputProblem] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    suppressed: list["Suppressed"] = field(default_factory=list)
+    """Findings removed by a `codecheck: disable=` comment or a `suppress:` config entry."""
+    baselined: int = 0
+    """Findings dropped because the --baseline file already holds them."""
+    show_suppressed: bool = False
+    """List the suppressed findings in the output (--show-suppressed), not just count them."""
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

@@ -5,6 +5,7 @@ a reason (5.11)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,6 +21,7 @@ _STAGE_NUMBER = re.compile(r"^(?:stage|stg|s|level|tier)?\s*(\d+|[a-z]+)\b")
 NOT_A_STAGE = re.compile(r"ombudsman|closed|withdrawn|resolved|service\s*request|^n/?a$|^none$|^-$")
 
 
+@lru_cache(maxsize=4096)
 def read_stage(label: str) -> int | None:
     """The stage a label names: 0 for an extra pre-stage, 1, 2, 3 or more; None if unrecognised or not a stage."""
     s = " ".join(label.strip().lower().replace("_", " ").split())
@@ -38,7 +40,7 @@ def read_stage(label: str) -> int | None:
 
 
 def stage_numbers(cases: CaseBatch) -> list[int | None]:
-    return [read_stage(v) for v in cases.text("stage")]
+    return cases.derived("stage numbers", lambda: [read_stage(v) for v in cases.text("stage")])
 
 
 @record_rule(

@@ -16,6 +16,7 @@ its deadline is overdue.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -281,6 +282,7 @@ def stage2_extension_details(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
     check_extension_details(STAGE2, cases, ctx, emit)
 
 
+@lru_cache(maxsize=65536)
 def _person(name: str) -> str:
     """A handler's name compared loosely: case, spacing and punctuation ignored."""
     return "".join(ch for ch in name.casefold() if ch.isalnum())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -154,34 +155,75 @@ class CsvCaseReader:
         )
 
     def _batches(self, fh: io.TextIOBase, reader, index: dict[str, int], width: int, config: Config, name: str) -> Iterator[CaseBatch]:
+        """Read `batch_size` records at a time and transpose them into columns.
+
+        The transpose is one ``zip(*records)`` (C speed) rather than a Python loop
+        over every cell; rows whose field count differs from the header's are
+        padded or cut for the transpose and reported by rule CD004.
+        """
         parser = DateColumnParser(month_first=config.date_order == "mdy")
         size = config.batch_size
-        items = list(index.items())
+        wanted = list(index.items())
         with fh:
             while True:
-                rows: list[int] = []
-                cells: dict[str, list[str]] = {c: [] for c in index}
-                ragged: dict[int, int] = {}
-                start = reader.line_num + 1
+                first_line = reader.line_num + 1
                 try:
-                    for record in reader:
-                        if not record or (len(record) == 1 and not record[0].strip()):
-                            start = reader.line_num + 1
-                            continue  # a blank line is not a case
-                        n = len(record)
-                        if n != width:
-                            ragged[len(rows)] = n
-                            record = record + [""] * (width - n) if n < width else record
-                        rows.append(start)
-                        for canonical, i in items:
-                            cells[canonical].append(record[i].strip() if i < n else "")
-                        start = reader.line_num + 1
-                        if len(rows) >= size:
-                            break
+                    records = list(islice(reader, size))
                 except csv.Error as exc:
                     raise InputError(name, f"CSV structure broken: {exc}", location=str(reader.line_num)) from None
-                if not rows:
+                if not records:
                     return
-                yield CaseBatch(path=name, rows=rows, cells=cells, dates_parser=parser, ragged=ragged, header_fields=width)
-                if len(rows) < size:
+                got = len(records)
+                if reader.line_num - first_line + 1 == got:
+                    rows = list(range(first_line, first_line + got))  # one line a record: the usual case
+                else:
+                    rows = _start_lines(records, first_line)
+                if {len(r) for r in records} != {width}:
+                    records, rows, ragged = _even_out(records, rows, width)
+                else:
+                    ragged = {}
+                if records:
+                    columns = list(zip(*records))
+                    cells = {canonical: _stripped(columns[i]) for canonical, i in wanted}
+                    yield CaseBatch(path=name, rows=rows, cells=cells, dates_parser=parser, ragged=ragged,
+                                    header_fields=width)
+                if got < size:
                     return
+
+
+def _start_lines(records: list[list[str]], first_line: int) -> list[int]:
+    """The line each record starts on, where quoted fields span lines."""
+    rows = []
+    line = first_line
+    for record in records:
+        rows.append(line)
+        line += 1 + sum(field.count("\n") for field in record)
+    return rows
+
+
+def _even_out(records: list[list[str]], rows: list[int], width: int):
+    """Drop blank lines; pad or cut rows whose field count differs from the header's,
+    remembering them (by their new index) for rule CD004."""
+    kept, kept_rows, ragged = [], [], {}
+    for record, row in zip(records, rows):
+        n = len(record)
+        if n != width:
+            if not record or (n == 1 and not record[0].strip()):
+                continue  # a blank line is not a case
+            ragged[len(kept)] = n
+            record = record[:width] if n > width else record + [""] * (width - n)
+        kept.append(record)
+        kept_rows.append(row)
+    return kept, kept_rows, ragged
+
+
+_EDGES = tuple(f"\x00{ws}" for ws in " \t\u00a0") + tuple(f"{ws}\x00" for ws in " \t\u00a0")
+
+
+def _stripped(values: tuple[str, ...]) -> list[str]:
+    """Cells without surrounding spaces. Most exports have none, so look first,
+    over the joined column at C speed, and strip only a column that needs it."""
+    joined = "\x00" + "\x00".join(values) + "\x00"
+    if any(edge in joined for edge in _EDGES):
+        return [v.strip() for v in values]
+    return list(values)

@@ -1,0 +1,600 @@
+"""Document rules as data: YAML rule packs under ``rules/letters/`` and ``rules/policy/``.
+
+Each pack is a mapping::
+
+    kinds: [stage1_response]          # default input kinds for the pack's rules
+    rules:
+      CL609G:                         # the rule id
+        name: stage1-response-escalation
+        provision: "6.9(g)"           # null only for template hygiene rules
+        type: requires                # requires | forbids | timescale | placeholder | conditional
+        severity: error               # error | warning | info (default error)
+        summary: ...
+        message: ...                  # may use {match}, {days}, {max}, {missing} as the type allows
+        rationale: ...
+        breach_example: ...
+        compliant_example: ...
+        kinds: [...]                  # optional, overrides the pack's kinds
+        any_of: [pattern, ...]        # + the keys of its type (see TYPE_KEYS)
+
+Patterns are regular expressions over normalised text (see
+:mod:`codecheck.documents.matching`). The rule types:
+
+- ``requires``: ``any_of`` (one must match) or ``all_of`` (every group must
+  match); optional ``within`` (the match must be in a block under a heading
+  matching it), ``scope: sentence`` (all groups in one sentence) and ``names``
+  (what each ``all_of`` group is, for ``{missing}``). One finding for the
+  document as a whole when not met.
+- ``forbids``: each match of ``patterns`` is a finding at its block, unless one
+  of ``unless`` matches in the same sentence.
+- ``timescale``: in a sentence matching ``step`` (and none of ``unless``), an
+  amount in working days or weeks above ``max_working_days`` is a finding;
+  ``allow`` lists ``{when, max_working_days}`` for sentences that count from an
+  earlier point (e.g. from receipt rather than acknowledgement).
+- ``placeholder``: unfilled template placeholders; well-formed merge fields are not.
+- ``conditional``: when one of ``if_any`` matches and none of ``then_any``
+  matches anywhere, one finding at the first ``if_any`` match.
+
+A pack that cannot be read or is invalid is a :class:`ConfigError` naming the
+file and the key path.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from codecheck.errors import ConfigError
+from codecheck.findings import Severity
+from codecheck.rules import DOCUMENT_KINDS, Rule
+
+from .matching import Text, compile_pattern, document_text, find_amounts, normalize
+from .model import Document
+
+PACK_FOLDERS = ("letters", "policy")
+RULE_ID = re.compile(r"^[A-Z]+[0-9]+[A-Z]?$")
+RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KINDS = tuple(k for k in DOCUMENT_KINDS)
+
+COMMON_KEYS = frozenset(
+    {"name", "provision", "type", "severity", "summary", "message", "rationale", "breach_example",
+     "compliant_example", "kinds"}
+)
+#: For each type: (keys it needs, keys it may have, placeholders its message may use).
+TYPE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "requires": ((), ("any_of", "all_of", "within", "scope", "names"), ("missing",)),
+    "forbids": (("patterns",), ("unless",), ("match",)),
+    "timescale": (("step", "max_working_days"), ("unless", "allow"), ("match", "days", "max")),
+    "placeholder": ((), (), ("match",)),
+    "conditional": (("if_any", "then_any"), (), ("match",)),
+}
+
+
+class Allow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    when: list[str]
+    max_working_days: int
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    provision: str | None
+    type: Literal["requires", "forbids", "timescale", "placeholder", "conditional"]
+    severity: Literal["error", "warning", "info"] = "error"
+    summary: str
+    message: str
+    rationale: str
+    breach_example: str
+    compliant_example: str = ""
+    kinds: list[str] | None = None
+    # requires
+    any_of: list[str] | None = None
+    all_of: list[list[str]] | None = None
+    within: str | None = None
+    scope: Literal["document", "sentence"] = "document"
+    names: list[str] | None = None
+    # forbids
+    patterns: list[str] | None = None
+    unless: list[str] | None = None
+    # timescale
+    step: list[str] | None = None
+    max_working_days: int | None = None
+    allow: list[Allow] | None = None
+    # conditional
+    if_any: list[str] | None = None
+    then_any: list[str] | None = None
+
+
+class Pack(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kinds: list[str] | None = None
+    rules: dict[str, RuleSpec]
+
+
+# -- where the packs are ----------------------------------------------------------------
+
+
+def rules_directory() -> Path | Traversable:
+    """The rules directory: installed package data first (``codecheck/data``), then the repo's rules/."""
+    candidates: list[Path | Traversable] = []
+    try:
+        data = resources.files("codecheck") / "data"
+        candidates += [data, data / "rules"]
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        pass
+    candidates.append(Path(__file__).resolve().parents[3] / "rules")
+    for candidate in candidates:
+        if candidate.is_dir() and any((candidate / folder).is_dir() for folder in PACK_FOLDERS):
+            return candidate
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError(f"rules directory not found (looked in: {', '.join(str(c) for c in candidates)})")
+
+
+def pack_files(directory: Path | Traversable) -> list[Path | Traversable]:
+    files: list[Path | Traversable] = []
+    for folder in PACK_FOLDERS:
+        sub = directory / folder
+        if sub.is_dir():
+            files += sorted((f for f in sub.iterdir() if f.name.endswith(".yaml") and f.is_file()), key=lambda f: f.name)
+    return files
+
+
+def _display(path: Path | Traversable) -> str:
+    """The path as a person would type it: relative to the working directory if inside it."""
+    if isinstance(path, Path):
+        for candidate in (path.resolve(), path.absolute()):
+            try:
+                return str(candidate.relative_to(Path.cwd()))
+            except (ValueError, OSError):
+                continue
+    return str(path)
+
+
+# -- errors with key paths ----------------------------------------------------------------
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at `loc` (or of its nearest existing parent)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
+
+
+class _PackError(Exception):
+    def __init__(self, loc: tuple[Any, ...], message: str):
+        self.loc, self.message = loc, message
+
+
+def _fail(name: str, root: yaml.Node | None, loc: tuple[Any, ...], message: str) -> ConfigError:
+    where = _key_path(loc)
+    line = _node_line(root, loc) if loc else None
+    at = f" (line {line})" if line else ""
+    return ConfigError(f"{name}: {where + ': ' if where else ''}{message}{at}")
+
+
+def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+    loc = tuple(error["loc"])
+    if error["type"] == "missing":
+        return loc, "field required"
+    if error["type"] == "extra_forbidden":
+        return loc, "unknown key"
+    return loc, str(error["msg"]).removeprefix("Value error, ")
+
+
+def _duplicate_keys(node: yaml.Node | None, loc: tuple[Any, ...] = ()) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            k = getattr(key, "value", None)
+            if k in seen:
+                raise _PackError((*loc, k), "duplicate key")
+            seen.add(k)
+            _duplicate_keys(value, (*loc, k))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            _duplicate_keys(value, (*loc, i))
+
+
+# -- checking a pack beyond its shape ----------------------------------------------------------
+
+
+def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -> None:
+    base = ("rules", rule_id)
+    given = spec.model_fields_set
+    if not RULE_ID.match(rule_id):
+        raise _PackError(base, "a rule id is capital letters then digits then an optional item letter, e.g. CL609G")
+    if not RULE_NAME.match(spec.name):
+        raise _PackError((*base, "name"), f"{spec.name!r} is not a kebab-case name (e.g. stage1-response-escalation)")
+    if spec.provision is not None:
+        from codecheck.catalogue import load_catalogue
+
+        try:
+            load_catalogue().provision(spec.provision)
+        except KeyError as exc:
+            raise _PackError((*base, "provision"), str(exc.args[0])) from None
+    kinds = spec.kinds if spec.kinds is not None else pack_kinds
+    where = (*base, "kinds") if spec.kinds is not None else ("kinds",)
+    if not kinds:
+        raise _PackError((*base, "kinds"), "field required (no kinds for this rule or its pack)")
+    for i, kind in enumerate(kinds):
+        if kind not in KINDS:
+            raise _PackError((*where, i), f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
+    for key in ("summary", "message", "rationale", "breach_example"):
+        if not getattr(spec, key).strip():
+            raise _PackError((*base, key), "must not be empty")
+
+    needs, may, fields = TYPE_KEYS[spec.type]
+    typed = {k for keys in TYPE_KEYS.values() for k in keys[0] + keys[1]}
+    for key in sorted(given & typed):
+        if key not in needs + may:
+            raise _PackError((*base, key), f"not a key of a {spec.type} rule")
+    for key in needs:
+        if key not in given or getattr(spec, key) is None:
+            raise _PackError((*base, key), "field required")
+    if spec.type == "requires":
+        if spec.any_of is None and spec.all_of is None:
+            raise _PackError((*base, "any_of"), "field required (a requires rule needs any_of or all_of)")
+        if spec.any_of is not None and spec.all_of is not None:
+            raise _PackError((*base, "all_of"), "give any_of or all_of, not both")
+        if spec.names is not None:
+            if spec.all_of is None:
+                raise _PackError((*base, "names"), "names go with all_of (one name per group)")
+            if len(spec.names) != len(spec.all_of):
+                raise _PackError((*base, "names"), f"{len(spec.names)} names for {len(spec.all_of)} all_of groups")
+        if spec.scope == "sentence" and spec.all_of is None:
+            raise _PackError((*base, "scope"), "scope: sentence goes with all_of")
+    if spec.max_working_days is not None and spec.max_working_days < 1:
+        raise _PackError((*base, "max_working_days"), "must be a positive number of working days")
+
+    def patterns(key: str, values: list[str] | None, loc: tuple[Any, ...]) -> None:
+        if values is None:
+            return
+        if not values:
+            raise _PackError(loc, "must list at least one pattern")
+        for i, value in enumerate(values):
+            if not value.strip():
+                raise _PackError((*loc, i), "empty pattern")
+            try:
+                compile_pattern(value)
+            except re.error as exc:
+                raise _PackError((*loc, i), f"invalid regular expression: {exc}") from None
+            if compile_pattern(value).search(""):
+                raise _PackError((*loc, i), "pattern matches empty text")
+
+    for key in ("any_of", "patterns", "unless", "step", "if_any", "then_any"):
+        patterns(key, getattr(spec, key), (*base, key))
+    if spec.all_of is not None:
+        if not spec.all_of:
+            raise _PackError((*base, "all_of"), "must list at least one group")
+        for i, group in enumerate(spec.all_of):
+            patterns("all_of", group, (*base, "all_of", i))
+    if spec.within is not None:
+        patterns("within", [spec.within], (*base, "within"))
+    for i, allow in enumerate(spec.allow or []):
+        patterns("when", allow.when, (*base, "allow", i, "when"))
+    for _, field, _, _ in string.Formatter().parse(spec.message):
+        if field is None:
+            continue
+        if field not in fields:
+            allowed = ", ".join("{" + f + "}" for f in fields) or "none"
+            raise _PackError((*base, "message"), f"unknown placeholder {{{field}}} (a {spec.type} message may use {allowed}; write {{{{ and }}}} for braces)")
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadedPack:
+    path: str
+    pack: Pack
+
+
+def load_pack(path: Path | Traversable) -> LoadedPack:
+    """Read and check one pack file."""
+    name = _display(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{name}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{name}: cannot read: {exc}") from None
+    try:
+        root = yaml.compose(raw, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(raw)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise ConfigError(f"{name}{where}: invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name}: invalid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name}: expected a mapping with keys kinds and rules")
+    try:
+        _duplicate_keys(root)
+    except _PackError as exc:
+        raise _fail(name, root, exc.loc, exc.message) from None
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        loc, message = _describe(errors[0])
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        raise _fail(name, root, loc, message + more) from None
+    if pack.kinds is not None:
+        for i, kind in enumerate(pack.kinds):
+            if kind not in KINDS:
+                raise _fail(name, root, ("kinds", i), f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
+    for rule_id, spec in pack.rules.items():
+        try:
+            _validate_rule(str(rule_id), spec, pack.kinds)
+        except _PackError as exc:
+            raise _fail(name, root, exc.loc, exc.message) from None
+    return LoadedPack(name, pack)
+
+
+def load_packs(directory: Path | Traversable | None = None) -> list[Rule]:
+    """Every rule of every pack under `directory`/letters and /policy (default: the rules directory)."""
+    directory = rules_directory() if directory is None else directory
+    rules: list[Rule] = []
+    ids: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for path in pack_files(directory):
+        loaded = load_pack(path)
+        for rule_id, spec in loaded.pack.rules.items():
+            if rule_id in ids:
+                raise ConfigError(f"{loaded.path}: rules.{rule_id}: rule id {rule_id} is also defined in {ids[rule_id]}")
+            if spec.name in names:
+                raise ConfigError(
+                    f"{loaded.path}: rules.{rule_id}.name: rule name {spec.name} is also used in {names[spec.name]}"
+                )
+            ids[rule_id] = loaded.path
+            names[spec.name] = loaded.path
+            rules.append(build_rule(rule_id, spec, loaded.pack.kinds))
+    return rules
+
+
+@functools.lru_cache(maxsize=1)
+def _document_rules() -> tuple[Rule, ...]:
+    return tuple(load_packs())
+
+
+def document_rules() -> list[Rule]:
+    """The document rules of the shipped packs (read once)."""
+    return list(_document_rules())
+
+
+# -- the rule types --------------------------------------------------------------------------
+
+Emit = Callable[..., None]
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _format(message: str, **values: Any) -> str:
+    return string.Formatter().vformat(message, (), _Fields(values))
+
+
+def _in_heading(text: Text, start: int, heading: str | None) -> bool:
+    if heading is None:
+        return True
+    block = text.block_at(start)
+    if block is None or not block.heading:
+        return False
+    return compile_pattern(heading).search(normalize(block.heading)) is not None
+
+
+def _first(text: Text, patterns: list[str], within: str | None = None, start: int = 0, end: int | None = None):
+    if within is None:
+        return text.search(patterns, start, end)
+    for pattern in patterns:
+        for hit in text.finditer(pattern, start, end):
+            if _in_heading(text, hit.start, within):
+                return hit
+    return None
+
+
+def requires_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    groups = [spec.any_of] if spec.any_of is not None else list(spec.all_of or [])
+    names = spec.names or []
+
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        text = document_text(document)
+        found = [_first(text, group, spec.within) is not None for group in groups]
+        if spec.scope == "sentence" and all(found):
+            for start, end in text.sentences:
+                if all(_first(text, group, spec.within, start, end) for group in groups):
+                    return
+            missing_names = names
+        elif all(found):
+            return
+        else:
+            missing_names = [n for n, ok in zip(names, found) if not ok]
+        emit(None, _format(spec.message, missing=" and ".join(missing_names)))
+
+    return check
+
+
+def _overlapping(hits: list) -> list:
+    out: list = []
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if out and hit.start < out[-1].end:
+            continue
+        out.append(hit)
+    return out
+
+
+def forbids_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        text = document_text(document)
+        hits = [hit for pattern in spec.patterns or [] for hit in text.finditer(pattern)]
+        for hit in _overlapping(hits):
+            if spec.unless:
+                start, end = text.sentence_at(hit.start)
+                if text.search(spec.unless, start, end):
+                    continue
+            emit(hit.block, _format(spec.message, match=hit.text))
+
+    return check
+
+
+def timescale_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    assert spec.max_working_days is not None
+
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        text = document_text(document)
+        amounts = [a for a in find_amounts(text.text) if a.working_days is not None]
+        if not amounts:
+            return
+        for start, end in text.sentences:
+            inside = [a for a in amounts if start <= a.start < end]
+            if not inside or not text.search(spec.step or [], start, end):
+                continue
+            if spec.unless and text.search(spec.unless, start, end):
+                continue
+            limit = spec.max_working_days
+            for allow in spec.allow or []:
+                if text.search(allow.when, start, end):
+                    limit = allow.max_working_days
+                    break
+            for amount in inside:
+                if amount.working_days > limit:
+                    hit = text.hit(amount.start, amount.end)
+                    emit(hit.block, _format(spec.message, match=hit.text, days=amount.working_days, max=limit))
+
+    return check
+
+
+# Placeholders are found in the text in its original case (capitals matter).
+_BRACKET = re.compile(r"\[([^\[\]]{1,120})\]")
+_INSTRUCTION = re.compile(
+    r"^\s*(?:insert|enter|add|date|name|delete|select|choose|include|amend|edit|type|complete|"
+    r"tbc|tbd|to be confirmed|if applicable|optional|resident|tenant|customer|officer|address|"
+    r"ref|reference|amount|details)\b",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(r"(?<![\w/])(?:[xX]{1,2}/[xX]{1,2}/[xX]{2,4}|£ ?[xX]{2,}(?:\.[xX]{2})?|X{2,}|x{2,})(?![\w/])")
+_OPEN_BRACKET = re.compile(r"\[\s*(?:insert|enter)\b", re.IGNORECASE)
+_PAIRS = (("\u00ab", "\u00bb"), ("{{", "}}"), ("<<", ">>"))
+_MERGE_MAX = 100  # a merge field's name is short: a closer further away than this belongs to another
+
+
+def _shown_end(text: str, after: int) -> int:
+    """Where to stop showing an unclosed placeholder: the end of the word that follows."""
+    m = re.compile(r"\s*\S{0,40}").match(text, after)
+    return m.end() if m else after
+
+
+def _placeholder_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _BRACKET.finditer(text):
+        inner = m.group(1)
+        letters = [c for c in inner if c.isalpha()]
+        capitals = len(letters) >= 2 and all(c.isupper() for c in letters)
+        if capitals or _INSTRUCTION.match(inner):
+            spans.append((m.start(), m.end()))
+    for m in _OPEN_BRACKET.finditer(text):
+        close = text.find("]", m.end(), m.end() + _MERGE_MAX)
+        following = text.find("[", m.end(), m.end() + _MERGE_MAX)
+        if close < 0 or 0 <= following < close:
+            spans.append((m.start(), _shown_end(text, m.end())))
+    for m in _FILLER.finditer(text):
+        spans.append((m.start(), m.end()))
+    for opener, closer in _PAIRS:
+        pos = text.find(opener)
+        while pos >= 0:
+            after = pos + len(opener)
+            close = text.find(closer, after, after + _MERGE_MAX)
+            nxt = text.find(opener, after)
+            if close >= 0 and not 0 <= nxt < close:
+                if close == after:  # an empty field: «» or {{}}
+                    spans.append((pos, close + len(closer)))
+                pos = text.find(opener, close + len(closer))
+            else:
+                end = _shown_end(text, after)
+                spans.append((pos, min(end, nxt) if nxt >= 0 else end))
+                pos = nxt
+    return spans
+
+
+def placeholder_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        text = document_text(document)
+        spans = _overlapping([text.hit(s, e) for s, e in _placeholder_spans(text.cased)])
+        for hit in spans:
+            shown = hit.text.strip()
+            emit(hit.block, _format(spec.message, match=shown))
+
+    return check
+
+
+def conditional_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        text = document_text(document)
+        hit = text.search(spec.if_any or [])
+        if hit is not None and text.search(spec.then_any or []) is None:
+            emit(hit.block, _format(spec.message, match=hit.text))
+
+    return check
+
+
+CHECKS: dict[str, Callable[[RuleSpec], Callable[[Document, Any, Emit], None]]] = {
+    "requires": requires_check,
+    "forbids": forbids_check,
+    "timescale": timescale_check,
+    "placeholder": placeholder_check,
+    "conditional": conditional_check,
+}
+
+
+def build_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -> Rule:
+    kinds = spec.kinds if spec.kinds is not None else pack_kinds or []
+    return Rule(
+        id=rule_id,
+        name=spec.name,
+        provision=spec.provision,
+        summary=spec.summary,
+        severity=Severity.parse(spec.severity),
+        kinds=tuple(kinds),
+        rationale=" ".join(spec.rationale.split()),
+        breach_example=spec.breach_example,
+        compliant_example=spec.compliant_example,
+        check=CHECKS[spec.type](spec),
+    )

@@ -1,0 +1,325 @@
+"""Excel case records: the same findings as the CSV of the same rows, Excel's
+own dates and serial numbers (1900 and 1904 systems), sheets, row numbers, and
+damaged or disguised files refused with a clear message."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from codecheck.cli import main
+from codecheck.columns import DATE_COLUMNS
+from codecheck.config import Config
+from codecheck.readers.cases_xlsx import excel_serial_to_date
+from codecheck.values import UnreadableValue, parse_date
+from helpers import run_paths, write_cases
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures/cases.csv"
+
+
+def write_xlsx(path: Path, rows: list[list], *, date1904: bool = False, title: str = "Cases",
+               before: list[list] = (), extra_sheets: dict[str, list[list]] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    if date1904:
+        wb.epoch = CALENDAR_MAC_1904
+    extra_sheets = extra_sheets or {}
+    ws = wb.active
+    ws.title = title
+    for row in [*before, *rows]:
+        ws.append(row)
+    for name, sheet_rows in extra_sheets.items():
+        other = wb.create_sheet(name)
+        for row in sheet_rows:
+            other.append(row)
+    wb.save(path)
+    return path
+
+
+def fixture_rows() -> list[list[str]]:
+    with open(FIXTURE, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def comparable(results) -> list[tuple]:
+    return sorted((f.rule, f.row, f.case_id, f.severity.label, f.message, f.column) for f in results.findings)
+
+
+def serial(day: dt.date, date1904: bool = False) -> int:
+    return (day - (dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30))).days
+
+
+def as_excel_values(rows: list[list[str]], how: str, date1904: bool = False) -> list[list]:
+    """The CSV's rows with readable dates stored as Excel would: date cells or serial numbers."""
+    header, body = rows[0], rows[1:]
+    date_cols = {i for i, h in enumerate(header) if h in DATE_COLUMNS}
+    out: list[list] = [list(header)]
+    for n, row in enumerate(body):
+        cells: list = []
+        for i, value in enumerate(row):
+            if i in date_cols and value:
+                try:
+                    day = parse_date(value)
+                except UnreadableValue:
+                    day = None
+                if day is not None:
+                    mode = how if how != "mixed" else ("date", "serial", "text")[(n + i) % 3]
+                    if mode == "date":
+                        value = dt.datetime(day.year, day.month, day.day) if n % 2 else day
+                    elif mode == "serial":
+                        value = serial(day, date1904) + (0.5 if n % 5 == 0 else 0)  # a time of day is ignored
+            cells.append(value)
+        out.append(cells)
+    return out
+
+
+# -- the same findings as the CSV ---------------------------------------------------
+
+
+def test_fixture_as_text_cells_gives_the_csvs_findings(tmp_path):
+    rows = fixture_rows()
+    book = write_xlsx(tmp_path / "cases.xlsx", rows)
+    from_csv, from_xlsx = run_paths([FIXTURE]), run_paths([book])
+    assert not from_xlsx.problems
+    assert from_csv.findings and comparable(from_xlsx) == comparable(from_csv)
+    assert {f.path for f in from_xlsx.findings} == {str(book)}
+    assert [n.rule for n in from_xlsx.not_evaluated] == [n.rule for n in from_csv.not_evaluated]
+    assert from_xlsx.files[0].rows == from_csv.files[0].rows
+
+
+@pytest.mark.parametrize("how", ["date", "serial", "mixed"])
+@pytest.mark.parametrize("date1904", [False, True], ids=["1900", "1904"])
+def test_excel_dates_and_serials_give_the_csvs_findings(tmp_path, how, date1904):
+    rows = fixture_rows()
+    book = write_xlsx(tmp_path / "cases.xlsx", as_excel_values(rows, how, date1904), date1904=date1904)
+    assert comparable(run_paths([book])) == comparable(run_paths([FIXTURE]))
+
+
+def test_small_table_matches_csv(tmp_path):
+    rows = [
+        {"case_id": "C-1", "received_date": "20/12/2024", "stage1_ack_date": "02/01/2025", "accepted": "yes"},
+        {"case_id": "C-2", "received_date": "20/12/2024", "stage1_ack_date": "31/12/2024", "accepted": "no",
+         "refusal_reason": "outside time"},
+        {"case_id": "C-3", "received_date": "32/12/2024", "stage1_ack_date": "", "accepted": "maybe"},
+    ]
+    csv_path = write_cases(tmp_path / "c.csv", rows)
+    header = list(rows[0]) + ["refusal_reason"]
+    book = write_xlsx(tmp_path / "c.xlsx", [header] + [[r.get(h, "") for h in header] for r in rows])
+    expected = comparable(run_paths([csv_path]))
+    assert expected and comparable(run_paths([book])) == expected
+
+
+# -- Excel's dates ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number, date1904, expected",
+    [
+        (45444, False, dt.date(2024, 6, 1)),
+        (45444.75, False, dt.date(2024, 6, 1)),
+        (1, False, dt.date(1900, 1, 1)),
+        (59, False, dt.date(1900, 2, 28)),
+        (60, False, None),  # Excel's 29/02/1900, which never was
+        (61, False, dt.date(1900, 3, 1)),
+        (0, False, None),
+        (-3, False, None),
+        (2_958_465, False, dt.date(9999, 12, 31)),
+        (2_958_466, False, None),
+        (0, True, dt.date(1904, 1, 1)),
+        (43982, True, dt.date(2024, 6, 1)),
+        (float("nan"), False, None),
+    ],
+)
+def test_serial_numbers(number, date1904, expected):
+    assert excel_serial_to_date(number, date1904) == expected
+
+
+def test_serial_dates_in_date_columns_are_read(tmp_path):
+    # 45646 = Fri 20/12/2024, 45659 = Thu 02/01/2025: day 6 of 5.
+    book = write_xlsx(tmp_path / "s.xlsx", [["case_id", "received_date", "stage1_ack_date"], ["C-1", 45646, 45659]])
+    (finding,) = run_paths([book], select=["CR602"]).findings
+    assert finding.row == 2 and finding.case_id == "C-1"
+    assert finding.message.startswith("acknowledged 02/01/2025, 6 working days after receipt on 20/12/2024")
+
+
+def test_a_1904_workbook(tmp_path):
+    rows = [["case_id", "received_date", "stage1_ack_date"],
+            ["C-1", serial(dt.date(2024, 12, 20), True), serial(dt.date(2025, 1, 2), True)],
+            ["C-2", dt.date(2024, 12, 20), dt.date(2025, 1, 2)],
+            ["C-3", "20/12/2024", "02/01/2025"]]
+    book = write_xlsx(tmp_path / "mac.xlsx", rows, date1904=True)
+    results = run_paths([book], select=["CR602"])
+    assert [(f.case_id, f.row) for f in results.findings] == [("C-1", 2), ("C-2", 3), ("C-3", 4)]
+    assert len({f.message for f in results.findings}) == 1
+    assert "20/12/2024" in results.findings[0].message
+    assert any("1904" in note for note in results.files[0].notes)
+
+
+def test_numbers_outside_date_columns_stay_numbers(tmp_path):
+    rows = [["case_id", "received_date", "accepted", "stage1_ack_date"],
+            [1021, 45646, 1, 45659], [1022.0, 45646, True, "not a date"], [1023, 45646, 0, 60]]
+    results = run_paths([write_xlsx(tmp_path / "n.xlsx", rows)])
+    assert {f.case_id for f in results.findings if f.rule == "CR602"} == {"1021"}
+    unreadable = {(f.case_id, f.column) for f in results.findings if f.rule == "CD001"}
+    assert unreadable == {("1022", "stage1_ack_date"), ("1023", "stage1_ack_date")}
+
+
+# -- sheets, headers and rows ----------------------------------------------------------
+
+
+def test_row_numbers_are_excel_row_numbers(tmp_path):
+    rows = [["case_id", "received_date", "stage1_ack_date"],
+            ["C-1", "20/12/2024", "02/01/2025"],
+            [None, None, None],
+            [],
+            ["C-2", "20/12/2024", "03/01/2025"]]
+    book = write_xlsx(tmp_path / "r.xlsx", rows, before=[["Complaints export, Q3"], []])
+    results = run_paths([book], select=["CR602"])
+    assert [(f.case_id, f.row) for f in results.findings] == [("C-1", 4), ("C-2", 7)]
+    assert results.files[0].rows == 2
+
+
+def test_small_batches_keep_row_numbers(tmp_path):
+    rows = [["case_id", "received_date", "stage1_ack_date"]] + [
+        [f"C-{n}", "20/12/2024", "02/01/2025"] for n in range(1, 8)]
+    book = write_xlsx(tmp_path / "b.xlsx", rows)
+    results = run_paths([book], select=["CR602"], config=Config(batch_size=3))
+    assert [f.row for f in results.findings] == list(range(2, 9))
+
+
+def test_first_sheet_by_default_or_the_configured_one(tmp_path):
+    late = [["case_id", "received_date", "stage1_ack_date"], ["C-1", "20/12/2024", "02/01/2025"]]
+    notes = [["a note"], ["not cases"]]
+    book = write_xlsx(tmp_path / "two.xlsx", notes, title="Read me", extra_sheets={"Cases 2024": late})
+    first = run_paths([book])
+    assert first.problems and "required column" in first.problems[0].message
+    chosen = run_paths([book], config=Config(sheet="cases 2024"), select=["CR602"])
+    assert not chosen.problems and [f.case_id for f in chosen.findings] == ["C-1"]
+    missing = run_paths([book], config=Config(sheet="Q4"))
+    assert "no sheet 'Q4'" in missing.problems[0].message and "'Cases 2024'" in missing.problems[0].message
+
+
+def test_sheet_key_in_codecheck_yaml(tmp_path, monkeypatch):
+    late = [["Ref", "Received", "stage1_ack_date"], ["C-1", "20/12/2024", "02/01/2025"]]
+    book = write_xlsx(tmp_path / "two.xlsx", [["x"]], extra_sheets={"2024": late})
+    (tmp_path / "codecheck.yaml").write_text("sheet: 2024\ncolumns: {case_id: Ref, received_date: Received}\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [str(book), "--select", "CR602"])
+    assert result.exit_code == 1 and f"{book}:2: C-1: 6.2 error" in result.output
+
+
+def test_header_mapping_error_names_the_header_row(tmp_path):
+    book = write_xlsx(tmp_path / "h.xlsx", [["Ref", "Date"], ["C-1", "20/12/2024"]], before=[["title"]])
+    (problem,) = run_paths([book]).problems
+    assert problem.location == "2" and "case_id" in problem.message and "'Ref'" in problem.message
+
+
+def test_an_empty_sheet(tmp_path):
+    book = write_xlsx(tmp_path / "e.xlsx", [])
+    assert "no header row" in run_paths([book]).problems[0].message
+
+
+# -- what is not a workbook -------------------------------------------------------------
+
+
+def _zip_bytes(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _damaged_sheet(tmp_path: Path) -> bytes:
+    good = write_xlsx(tmp_path / "good.xlsx", [["case_id", "received_date"]] + [[f"C-{n}", "01/05/2024"] for n in range(50)])
+    src = zipfile.ZipFile(good)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) * 2 // 3]  # cut off mid-row
+            out.writestr(item, data)
+    return buf.getvalue()
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+JUNK = {
+    "empty": lambda tmp: b"",
+    "random bytes": lambda tmp: bytes(range(256)) * 4,
+    "csv text": lambda tmp: b"case_id,received_date\nC-1,01/05/2024\n",
+    "zip of other files": lambda tmp: _zip_bytes({"readme.txt": b"hello"}),
+    "truncated workbook": lambda tmp: write_xlsx(tmp / "t.xlsx", [["case_id"]] * 200).read_bytes()[:1500],
+    "damaged sheet": _damaged_sheet,
+    "old .xls": lambda tmp: OLE + b"\x00" * 504 + "Workbook".encode("utf-16-le"),
+    "encrypted": lambda tmp: OLE + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64,
+}
+EXPECT = {"old .xls": "97-2003", "encrypted": "password-protected", "empty": "empty", "csv text": "not a zip"}
+
+
+@pytest.mark.parametrize("what", list(JUNK))
+def test_junk_files_exit_2_naming_the_file(tmp_path, what):
+    path = tmp_path / f"{what.replace(' ', '-')}.xlsx"
+    path.write_bytes(JUNK[what](tmp_path))
+    result = CliRunner().invoke(main, [str(path), "--as-of", "2025-04-30"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert f"codecheck: {path}" in result.stderr
+    if what in EXPECT:
+        assert EXPECT[what] in result.stderr
+
+
+def test_a_folder_walk_reads_workbooks(tmp_path):
+    write_xlsx(tmp_path / "cases.xlsx", [["case_id", "received_date", "stage1_ack_date"], ["C-1", "20/12/2024", "02/01/2025"]])
+    results = run_paths([tmp_path], select=["CR602"])
+    assert [f.case_id for f in results.findings] == ["C-1"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cells=st.lists(
+        st.lists(
+            st.one_of(
+                st.none(), st.text(max_size=10), st.booleans(), st.integers(-10**6, 10**7),
+                st.floats(allow_nan=False, allow_infinity=False, width=32),
+                st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)),
+            ),
+            min_size=1, max_size=5,
+        ),
+        max_size=6,
+    )
+)
+def test_any_cells_under_a_good_header_never_crash(tmp_path, cells):
+    clean = [[c.replace("\x00", "") if isinstance(c, str) else c for c in row] for row in cells]
+    clean = [[c for c in row if not (isinstance(c, str) and any(ord(ch) < 32 for ch in c))] for row in clean]
+    book = write_xlsx(tmp_path / "f.xlsx", [["case_id", "received_date", "stage1_ack_date", "accepted", "remedy"], *clean])
+    result = CliRunner().invoke(main, [str(book), "--as-of", "2025-04-30"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_flipped_bytes_give_findings_or_a_clear_error(tmp_path, data):
+    good = write_xlsx(tmp_path / "g.xlsx", [["case_id", "received_date"], ["C-1", "01/05/2024"]]).read_bytes()
+    raw = bytearray(good)
+    for _ in range(data.draw(st.integers(1, 8))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    path = tmp_path / "flipped.xlsx"
+    path.write_bytes(bytes(raw))
+    result = CliRunner().invoke(main, [str(path), "--as-of", "2025-04-30"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2:
+        assert str(path) in result.stderr
