@@ -9,6 +9,7 @@ that cannot be read are collected in ``unreadable`` for the data rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -30,8 +31,9 @@ class CaseBatch:
     path: str
     rows: list[int]
     """The file line where each case's row starts (the header is line 1)."""
-    cells: dict[str, list[str]]
-    """Canonical column -> stripped cell strings, for the columns the file has."""
+    cells: dict[str, "Sequence[str]"]
+    """Canonical column -> raw cell strings, for the columns the file has. Typed
+    columns strip as they parse; ``text()`` strips on first use."""
     dates_parser: DateColumnParser
     ragged: dict[int, int] = field(default_factory=dict)
     """Row index -> number of fields, for rows whose field count differs from the header's."""
@@ -46,8 +48,9 @@ class CaseBatch:
         return column in self.cells
 
     def text(self, column: str) -> list[str]:
-        values = self.cells.get(column)
-        return values if values is not None else [""] * len(self.rows)
+        """The column's cells without surrounding spaces ("" where the column is absent)."""
+        return self.derived(f"text {column}", lambda: _stripped(self.cells.get(column)) if column in self.cells
+                            else [""] * len(self.rows))
 
     def dates(self, column: str) -> np.ndarray:
         """datetime64[D]; NaT where blank, unreadable or the column is absent."""
@@ -80,7 +83,7 @@ class CaseBatch:
         return {u.index for u in self.unreadable if u.column in wanted}
 
     def blank(self, column: str) -> np.ndarray:
-        return np.array([not v for v in self.text(column)], dtype=bool)
+        return self.derived(f"blank {column}", lambda: np.array([not v for v in self.text(column)], dtype=bool))
 
     def parse_all(self) -> None:
         """Parse every typed column present, so each unreadable cell is found once."""
@@ -139,6 +142,18 @@ class CaseBatch:
     def accepted(self) -> np.ndarray:
         """Complaints the landlord accepted (``accepted`` blank means yes)."""
         return self._cached_mask("@accepted", lambda: self.complaints & (self.flags("accepted") != 0))
+
+
+_EDGES = tuple(f"\x00{ws}" for ws in " \t\u00a0\r\n") + tuple(f"{ws}\x00" for ws in " \t\u00a0\r\n")
+
+
+def _stripped(values: "Sequence[str]") -> list[str]:
+    """Cells without surrounding spaces. Most exports have none, so look first,
+    over the joined column at C speed, and strip only a column that needs it."""
+    joined = "\x00" + "\x00".join(values) + "\x00"
+    if any(edge in joined for edge in _EDGES):
+        return [v.strip() for v in values]
+    return list(values)
 
 
 SERVICE_REQUEST_LABELS = frozenset({"service request", "service requests", "servicerequest", "sr", "request"})

@@ -75,6 +75,7 @@ def parse_yes_no(text: str) -> bool | None:
 
 
 _NAT_INT = np.iinfo(np.int64).min  # NaT as the integer behind datetime64[D]
+_BAD_INT = _NAT_INT + 1  # marks an unreadable cell until the array is built
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
@@ -91,52 +92,51 @@ class DateColumnParser:
         self._days: dict[str, int] = {"": _NAT_INT}
         self._bad: dict[str, str] = {}
 
-    def _learn(self, text: str) -> None:
+    def _learn(self, text: str) -> int:
         try:
             value = parse_date(text, self.month_first)
         except UnreadableValue as exc:
             self._bad[text] = str(exc)
-            days = _NAT_INT
+            days = _BAD_INT
         else:
             days = _NAT_INT if value is None else value.toordinal() - _EPOCH
         if len(self._days) < 500_000:
             self._days[text] = days
+        return days
 
     def parse(self, values: list[str]) -> tuple[np.ndarray, list[tuple[int, str]]]:
         """Return the dates (NaT for blank or unreadable) and the unreadable cells as (index, why)."""
         days = self._days
         ints = list(map(days.get, values))
         if None in ints:
-            for text in set(values) - days.keys():
-                self._learn(text)
-            ints = [days.get(v, _NAT_INT) if d is None else d for v, d in zip(values, ints)]
-            if len(days) >= 500_000:  # cache full: parse the rest one by one
-                ints = [self._one(v) for v in values]
-        out = np.array(ints, dtype=np.int64).view("datetime64[D]")
+            ints = [self._learn(v) if d is None else d for v, d in zip(values, ints)]
+        out = np.array(ints, dtype=np.int64)
         bad: list[tuple[int, str]] = []
-        if self._bad:
-            present = self._bad.keys() & set(values)
-            if present:
-                bad = [(i, self._bad[v]) for i, v in enumerate(values) if v in present]
-        return out, bad
-
-    def _one(self, text: str) -> int:
-        if text in self._days:
-            return self._days[text]
-        try:
-            value = parse_date(text, self.month_first)
-        except UnreadableValue as exc:
-            self._bad[text] = str(exc)
-            return _NAT_INT
-        return _NAT_INT if value is None else value.toordinal() - _EPOCH
+        if _BAD_INT in ints:
+            where = np.flatnonzero(out == _BAD_INT)
+            bad = [(int(i), self._bad[values[i]]) for i in where]
+            out[where] = _NAT_INT
+        return out.view("datetime64[D]"), bad
 
 
 _FLAG = {**{w: 1 for w in YES}, **{w: 0 for w in NO}}
 
 
+_FLAG_SEEN: dict[str, int] = {"": -1}
+
+
+def _flag(text: str) -> int:
+    value = -1 if not text.strip() else _FLAG.get(text.strip().lower(), -2)
+    if len(_FLAG_SEEN) < 10_000:
+        _FLAG_SEEN[text] = value
+    return value
+
+
 def parse_yes_no_column(values: list[str]) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """Return int8 flags (1 yes, 0 no, -1 blank or unreadable) and the unreadable cells."""
-    flags = [(-1 if not v else _FLAG.get(v.strip().lower(), -2)) for v in values]
+    flags = list(map(_FLAG_SEEN.get, values))
+    if None in flags:
+        flags = [_flag(v) if f is None else f for v, f in zip(values, flags)]
     out = np.array(flags, dtype=np.int8)
     bad: list[tuple[int, str]] = []
     if -2 in flags:

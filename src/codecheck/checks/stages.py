@@ -49,7 +49,8 @@ class Stage:
         return cases.accepted & escalated & cases.blank("escalation_refused_reason")
 
     def withdrawn(self, cases: CaseBatch) -> np.ndarray:
-        return np.array(["withdrawn" in v.lower() for v in cases.text(self.outcome)], dtype=bool)
+        return cases.derived(f"withdrawn {self.outcome}", lambda: np.array(
+            ["withdrawn" in v.lower() for v in cases.text(self.outcome)], dtype=bool))
 
     def moved_on(self, cases: CaseBatch) -> np.ndarray:
         """Rows where a later step is recorded, so a missing date here is a gap in

@@ -184,7 +184,7 @@ class CsvCaseReader:
                     ragged = {}
                 if records:
                     columns = list(zip(*records))
-                    cells = {canonical: _stripped(columns[i]) for canonical, i in wanted}
+                    cells = {canonical: columns[i] for canonical, i in wanted}
                     yield CaseBatch(path=name, rows=rows, cells=cells, dates_parser=parser, ragged=ragged,
                                     header_fields=width)
                 if got < size:
@@ -215,15 +215,3 @@ def _even_out(records: list[list[str]], rows: list[int], width: int):
         kept.append(record)
         kept_rows.append(row)
     return kept, kept_rows, ragged
-
-
-_EDGES = tuple(f"\x00{ws}" for ws in " \t\u00a0") + tuple(f"{ws}\x00" for ws in " \t\u00a0")
-
-
-def _stripped(values: tuple[str, ...]) -> list[str]:
-    """Cells without surrounding spaces. Most exports have none, so look first,
-    over the joined column at C speed, and strip only a column that needs it."""
-    joined = "\x00" + "\x00".join(values) + "\x00"
-    if any(edge in joined for edge in _EDGES):
-        return [v.strip() for v in values]
-    return list(values)
