@@ -11,24 +11,31 @@ from codecheck.hookspecs import hookimpl
 @hookimpl
 def codecheck_rules():
     from codecheck.checks import record_rules
+    from codecheck.documents.packs import document_rules
+    from codecheck.selfassessment import self_assessment_rules
 
-    return record_rules()
+    return record_rules() + document_rules() + self_assessment_rules()
 
 
 @hookimpl
 def codecheck_readers():
     from codecheck.readers.cases_csv import CsvCaseReader
     from codecheck.readers.cases_xlsx import XlsxCaseReader
+    from codecheck.readers.documents import DocumentReader
 
-    return [CsvCaseReader(), XlsxCaseReader()]
+    return [CsvCaseReader(), XlsxCaseReader(), DocumentReader()]
 
 
 @hookimpl
 def codecheck_formatters():
+    from codecheck.formatters.csv import CsvFormatter
+    from codecheck.formatters.github import GithubFormatter
     from codecheck.formatters.json import JsonFormatter
+    from codecheck.formatters.junit import JunitFormatter
+    from codecheck.formatters.sarif import SarifFormatter
     from codecheck.formatters.text import TextFormatter
 
-    return [TextFormatter(), JsonFormatter()]
+    return [TextFormatter(), JsonFormatter(), SarifFormatter(), JunitFormatter(), GithubFormatter(), CsvFormatter()]
 
 
 @hookimpl(trylast=True)

@@ -63,7 +63,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="text", show_default=True, help="Output format (text, json, or a plugin's).")
+@click.option("--format", "fmt", default="text", show_default=True, help="Output format: text, json, sarif, junit, github, csv, or a plugin's.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
 @click.option("--select", multiple=True, help="Only these rules: id, id prefix, name or Code provision prefix (6 = section 6). Comma-separated or repeated.")
 @click.option("--ignore", multiple=True, help="Leave out these rules (same forms as --select).")
@@ -73,7 +73,11 @@ def main() -> None:
 @click.option("--kind", type=click.Choice(["cases", "policy", "stage1_ack", "stage1_response", "stage2_ack", "stage2_response", "extension", "refusal", "self_assessment"]), help="What the inputs are, when names and config cannot tell.")
 @click.option("--region", type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]), help="Bank holidays of this region [default: england-and-wales].")
 @click.option("--show-values", is_flag=True, help="Show cell values (names, free text) in messages; off by default to protect residents' data.")
-def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind, region, show_values) -> None:
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Leave out findings already in this baseline file: only new ones are reported and fail.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write the current findings to this baseline file and exit 0.")
+@click.option("--show-suppressed", is_flag=True, help="List findings suppressed by `codecheck: disable=` comments or `suppress:` config (they are always counted).")
+def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind, region, show_values,
+          baseline_path=None, write_baseline=None, show_suppressed=False) -> None:
     """Check case records (and, later, documents) against the Code."""
     from codecheck.config import load_config
     from codecheck.engine import Engine
@@ -94,6 +98,13 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
             raise UsageError("no rules left to run after --select/--ignore")
         engine = Engine(registry, config, rules, _as_of(as_of), kind=kind, show_values=show_values)
         results = engine.run(paths)
+        results.show_suppressed = show_suppressed
+        if write_baseline is not None:
+            _write_baseline(write_baseline, results)
+        if baseline_path is not None:
+            from codecheck.baseline import apply as apply_baseline
+
+            apply_baseline(results, baseline_path)
         threshold = Severity.parse(fail_on or config.fail_on)
         text = formatter.render(results)
     except CodecheckError as exc:
@@ -108,6 +119,21 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
     for problem in results.problems:
         click.echo(f"codecheck: {problem}", err=True)
     sys.exit(results.exit_code(threshold))
+
+
+def _write_baseline(path: Path, results) -> "NoReturn":  # noqa: F821
+    """--write-baseline: record the current findings and exit 0 (2 when an input could not be read)."""
+    from codecheck.baseline import write
+
+    if results.problems:
+        for problem in results.problems:
+            click.echo(f"codecheck: {problem}", err=True)
+        _fail(f"baseline {path} not written: {len(results.problems)} input(s) could not be read")
+    doc = write(path, results.findings)
+    n, m = len(results.findings), len(doc["findings"])
+    click.echo(f"codecheck: wrote {path}: {n} finding{'s' if n != 1 else ''} ({m} fingerprint{'s' if m != 1 else ''}); "
+               f"`--baseline {path}` now reports only new findings.")
+    sys.exit(EXIT_OK)
 
 
 @main.command("rules")
@@ -156,6 +182,21 @@ def explain(rule: str) -> None:
     click.echo("\n\n".join(render_explanation(r) for r in found))
 
 
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing codecheck.yaml.")
+def init(force: bool) -> None:
+    """Write a commented starter codecheck.yaml here, every key at its default."""
+    from codecheck.starter import write_starter
+
+    try:
+        target = write_starter(Path.cwd(), force=force)
+    except FileExistsError as exc:
+        _fail(f"{exc} already exists; use --force to overwrite it")
+    except OSError as exc:
+        _fail(f"cannot write codecheck.yaml: {exc.strerror or exc}")
+    click.echo(f"wrote {target.name}: every key with its default; edit what you need")
+
+
 def render_explanation(rule) -> str:
     wrap = lambda text, indent="  ": textwrap.fill(" ".join(text.split()), 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
     parts = [f"{rule.id} {rule.name}" + (f" (Code {rule.provision})" if rule.provision else " (about the records)"),
@@ -176,6 +217,11 @@ def run() -> None:  # pragma: no cover - console entry point guard
         main(standalone_mode=True)
     except CodecheckError as exc:
         _fail(str(exc))
+
+
+from codecheck.report.command import report as _report_command  # noqa: E402  (codecheck report: issue 5)
+
+main.add_command(_report_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,8 @@ from codecheck.readers.base import CASES, DOCUMENT
 from codecheck.records import CaseBatch
 from codecheck.registry import Registry
 from codecheck.results import FileSummary, InputProblem, NotEvaluated, Results
+from codecheck import suppressions
+from codecheck.baseline import text_anchor
 from codecheck.rules import Rule
 
 
@@ -40,6 +42,7 @@ class Engine:
         self.show_values = show_values
         self.calendar = WorkingCalendar(config.region, config.closures)
         self.overridden = {r.id for r in rules if any(r.matches(sel) for sel in config.severity)}
+        suppressions.check_config(config, registry.rules.values())
 
     # -- paths -----------------------------------------------------------------------
 
@@ -96,6 +99,7 @@ class Engine:
                     self.check_document(reader, path, kind, named, results)
             except InputError as exc:
                 results.problems.append(InputProblem(exc.path, exc.message, exc.location))
+        suppressions.apply_config(results, self.config, self.registry.rules.values())
         return results
 
     def _unsupported(self, path: Path, kind: str | None) -> str:
@@ -172,12 +176,14 @@ class Engine:
             else:
                 results.skipped.append(str(path))
             return
-        document = reader.read(path)
+        document = suppressions.prepare(reader.read(path))  # a .txt's `codecheck: disable=` lines are not letter text
         results.files.append(FileSummary(path=str(path), kind=kind))
         ctx = DocumentContext(kind=kind, calendar=self.calendar, as_of=self.as_of, show_values=self.show_values)
+        found: list[Finding] = []
         for rule in self.rules:
             if kind in rule.kinds:
-                rule.check(document, ctx, self._document_emitter(rule, str(path), results.findings))
+                rule.check(document, ctx, self._document_emitter(rule, str(path), found))
+        results.findings.extend(suppressions.filter_document(found, document, self.registry.rules.values(), results))
 
     def _document_emitter(self, rule: Rule, path: str, sink: list[Finding]):
         fixed = rule.id in self.overridden
@@ -194,6 +200,7 @@ class Engine:
                     line=getattr(block, "line", None),
                     paragraph=getattr(block, "paragraph", None),
                     location=block.location() if block is not None else None,
+                    anchor=text_anchor(block.text if block is not None else message),
                 )
             )
 

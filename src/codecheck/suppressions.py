@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _DIRECTIVE = re.compile(r"\bcodecheck\s*:\s*disable\s*=\s*", re.IGNORECASE)
 _SELECTORS = re.compile(r"[^\s,]+(?:\s*,\s*[^\s,]+)*")
 _REASON_MARK = re.compile(r"^\s*(?:--|\u2013|\u2014|:)\s*")
-# A line of a text file that is only a directive (optionally behind a comment mark).
+# A line of a text file that starts with a directive (optionally behind a comment mark).
 _TEXT_LINE = re.compile(r"^\s*(?:#+|//|;+|--|\[|\()?\s*codecheck\s*:\s*disable\s*=", re.IGNORECASE)
 
 CONFIG_SOURCE = "config"

@@ -364,18 +364,24 @@ def split_sentences(text: str, breaks: list[int] | tuple[int, ...] = ()) -> list
 
 # -- a small per-document cache: every rule reads the same Text --------------------
 
-_CACHE: dict[int, tuple[Document, Text]] = {}
+_CACHE: dict[int, tuple[Document, tuple[int, ...], Text]] = {}
 _CACHE_SIZE = 8
 
 
+def _fingerprint(document: Document) -> tuple[int, ...]:
+    return (id(document.blocks), len(document.blocks), *(id(b) for b in document.blocks[-1:]))
+
+
 def document_text(document: Document) -> Text:
-    """The document's :class:`Text`, built once per document and shared by its rules."""
+    """The document's :class:`Text`, built once per document and shared by its rules
+    (built again if its blocks were changed since)."""
     key = id(document)
     cached = _CACHE.get(key)
-    if cached is not None and cached[0] is document:
-        return cached[1]
+    stamp = _fingerprint(document)
+    if cached is not None and cached[0] is document and cached[1] == stamp:
+        return cached[2]
     text = Text.from_document(document)
-    if len(_CACHE) >= _CACHE_SIZE:
+    if key not in _CACHE and len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (document, text)
+    _CACHE[key] = (document, stamp, text)
     return text

@@ -10,7 +10,7 @@ Each pack is a mapping::
         type: requires                # requires | forbids | timescale | placeholder | conditional
         severity: error               # error | warning | info (default error)
         summary: ...
-        message: ...                  # may use {match}, {days}, {max}, {missing} as the type allows
+        message: ...                  # may use {match}, {amount}, {days}, {max}, {missing} as the type allows
         rationale: ...
         breach_example: ...
         compliant_example: ...
@@ -73,7 +73,7 @@ COMMON_KEYS = frozenset(
 TYPE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "requires": ((), ("any_of", "all_of", "within", "scope", "names"), ("missing",)),
     "forbids": (("patterns",), ("unless",), ("match",)),
-    "timescale": (("step", "max_working_days"), ("unless", "allow"), ("match", "days", "max")),
+    "timescale": (("step", "max_working_days"), ("unless", "allow"), ("match", "amount", "days", "max")),
     "placeholder": ((), (), ("match",)),
     "conditional": (("if_any", "then_any"), (), ("match",)),
 }
@@ -497,7 +497,8 @@ def timescale_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
             for amount in inside:
                 if amount.working_days > limit:
                     hit = text.hit(amount.start, amount.end)
-                    emit(hit.block, _format(spec.message, match=hit.text, days=amount.working_days, max=limit))
+                    stated = hit.text if amount.unit == "working days" else f"{hit.text} ({amount.working_days} working days)"
+                    emit(hit.block, _format(spec.message, match=hit.text, amount=stated, days=amount.working_days, max=limit))
 
     return check
 

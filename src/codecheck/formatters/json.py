@@ -13,16 +13,19 @@ from codecheck.results import Results
 FINDING_KEYS = ("rule", "provision", "severity", "message", "path", "case_id", "row", "column", "page", "line", "paragraph", "location")
 
 
+def finding_record(f) -> dict:
+    """A finding as the JSON object of ``findings`` (keys in FINDING_KEYS order)."""
+    item = f.model_dump(include=set(FINDING_KEYS))
+    item["severity"] = f.severity.label
+    return {k: item.get(k) for k in FINDING_KEYS}
+
+
 class JsonFormatter:
     name = "json"
     description = "findings and summary as one JSON document"
 
     def render(self, results: Results) -> str:
-        findings = []
-        for f in results.sorted_findings():
-            item = f.model_dump(include=set(FINDING_KEYS))
-            item["severity"] = f.severity.label
-            findings.append({k: item.get(k) for k in FINDING_KEYS})
+        findings = [finding_record(f) for f in results.sorted_findings()]
         doc = {
             "findings": findings,
             "summary": {
@@ -38,7 +41,14 @@ class JsonFormatter:
                     for ne in results.not_evaluated
                 ],
                 "skipped": results.skipped,
+                "suppressed": len(results.suppressed),
+                "baselined": results.baselined,
             },
             "errors": [{"path": p.path, "location": p.location, "message": p.message} for p in results.problems],
         }
+        if results.show_suppressed:  # --show-suppressed
+            doc["suppressed"] = [
+                {**finding_record(s.finding), "reason": s.reason, "suppressed_by": s.source}
+                for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key())
+            ]
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -39,6 +39,9 @@ class TextFormatter:
             out.append(f"{problem}  [input]")
         for f in results.sorted_findings():
             out.append(finding_line(f))
+        if results.show_suppressed:  # --show-suppressed
+            for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
+                out.append(f"{finding_line(s.finding)} [suppressed: {s.reason or 'no reason given'}]")
         out.append("")
         out.extend(self.summary(results))
         return "\n".join(out) + "\n"
@@ -54,6 +57,13 @@ class TextFormatter:
         head = f"{total} finding{'s' if total != 1 else ''}" + (f" ({sev})" if sev else "")
         scope = f"{files} file{'s' if files != 1 else ''}" + (f", {rows} case rows" if rows else "")
         lines.append(f"{head} in {scope}; judged as of {results.as_of.strftime('%d/%m/%Y')}.")
+        if results.suppressed:
+            n = len(results.suppressed)
+            shown = "listed above" if results.show_suppressed else "--show-suppressed lists them"
+            lines.append(f"{n} suppressed finding{'s' if n != 1 else ''} not counted ({shown}).")
+        if results.baselined:
+            n = results.baselined
+            lines.append(f"{n} finding{'s' if n != 1 else ''} already in the baseline, not shown or counted.")
         if results.findings:
             lines.append("By provision:")
             for provision, rule_id, n in results.count_by_provision():

@@ -188,7 +188,7 @@ class XlsxCaseReader:
     def _header(rows: Iterator[tuple[int, tuple]], config: Config, name: str):
         """The header: the first non-blank row, or, where a title sits above the
         table, the first of the next few rows that has the columns needed."""
-        first: tuple[int, list[str], InputError] | None = None
+        first: tuple[int, list[str], InputError] | None = None  # what to complain about
         skipped = 0
         for number, values in rows:
             header = [cell_text(v, False, False) for v in values]
@@ -199,8 +199,8 @@ class XlsxCaseReader:
             try:
                 index, found, unmapped = map_headers(header, config, name)
             except InputError as exc:
-                if first is None:
-                    first = (number, header, exc)
+                if first is None or sum(map(bool, header)) > sum(map(bool, first[1])):
+                    first = (number, header, exc)  # the widest row is most likely the header meant
                 skipped += 1
                 if skipped >= _HEADER_SEARCH:
                     break

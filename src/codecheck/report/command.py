@@ -1,0 +1,83 @@
+"""`codecheck report PATH... --period START..END`: the board's complaints
+performance report, as HTML (default), Markdown or JSON.
+
+Exit codes: 0 the report was written; 2 a usage error or an input that cannot be
+read (no partial report is written then).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = ("html", "md", "json")
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+
+
+def render(report, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        from codecheck.report.render_md import render_md
+
+        return render_md(report)
+    from codecheck.report.render_html import render_html
+
+    return render_html(report)
+
+
+@click.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--period", required=True, metavar="START..END",
+              help="The period reported, inclusive: 2024-04-01..2025-03-31, or a financial year such as 2024/25.")
+@click.option("--homes", type=click.IntRange(min=1), help="Homes owned, for CH01 (complaints per 1,000 homes).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="html, md or json [default: from the -o suffix, else html].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Judge open cases as of this date [default: today].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Configuration file [default: ./codecheck.yaml or [tool.codecheck] in ./pyproject.toml].")
+@click.option("--region", type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]),
+              help="Bank holidays of this region [default: from the config, else england-and-wales].")
+@click.option("--year-start", type=click.IntRange(1, 12), default=4, show_default=True,
+              help="Month the financial year starts: quarter 1 begins then (4 = April; 1 = calendar quarters).")
+@click.option("--title", help="Heading of the report [default: Complaints performance report].")
+def report(paths, period, homes, fmt, output, as_of, config_path, region, year_start, title) -> None:
+    """Build the complaints performance report for the governing body (Code 9.6,
+    9.7, 8.1) with the Tenant Satisfaction Measures CH01 and CH02.
+
+    \b
+    codecheck report cases.csv --period 2024-04-01..2025-03-31 --homes 5000 -o board.html
+    """
+    from codecheck.cli import _as_of, _fail
+    from codecheck.config import load_config
+    from codecheck.errors import CodecheckError
+    from codecheck.report.figures import build_report, parse_period
+
+    fmt = fmt or (SUFFIXES.get(output.suffix.lower(), "html") if output else "html")
+    try:
+        config = load_config(config_path)
+        if region:
+            config = config.model_copy(update={"region": region})
+        homes = homes or getattr(config, "homes", None)
+        built, results = build_report(paths, config, parse_period(period, year_start), _as_of(as_of), homes=homes,
+                                      year_start=year_start, title=title)
+    except CodecheckError as exc:
+        _fail(str(exc))
+    if results.problems:
+        for problem in results.problems:
+            click.echo(f"codecheck: {problem}", err=True)
+        _fail("no report written: the input above cannot be read")
+    text = render(built, fmt)
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        click.echo(f"codecheck: wrote {output} ({fmt})", err=True)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(0)
