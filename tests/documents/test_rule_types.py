@@ -200,6 +200,16 @@ def test_requires_in_one_sentence(tmp_path):
         """)
     assert findings(rule, snippet("Date: 3 March 2025\n\nWe will respond as soon as we can.")) != []
     assert findings(rule, snippet("We will now\nrespond by 28 March 2025.")) == []
+    # the cells of one Word table read as one run of text; separate paragraphs do not
+    table = Document(path="x.docx", format="docx", blocks=[
+        Block(text="Your complaint", paragraph=2),
+        Block(text="We will respond by", paragraph=3, part="table"),
+        Block(text="14 March 2025", paragraph=3, part="table"),
+    ])
+    assert findings(rule, table) == []
+    paragraphs = Document(path="x.docx", format="docx", blocks=[
+        Block(text="We will respond", paragraph=2), Block(text="14 March 2025", paragraph=3)])
+    assert findings(rule, paragraphs) != []
 
 
 # -- forbids ------------------------------------------------------------------------------------
@@ -375,9 +385,12 @@ def test_requires_errors(tmp_path, extra, expected):
 @pytest.mark.parametrize("kw, expected", [
     ({"provision": '"6.99"'}, "rules.XT100.provision: no provision 6.99"),
     ({"provision": '"6.9(z)"'}, "rules.XT100.provision: provision 6.9 of the"),
+    ({"provision": "6.10"}, "rules.XT100.provision: write the provision in quotes, e.g. \"6.10\" (YAML reads 6.1 as"),
     ({"kinds": "[letter]"}, "kinds[0]: unknown document kind 'letter'"),
     ({"name": "Stage1_Escalation"}, "rules.XT100.name: 'Stage1_Escalation' is not a kebab-case name"),
     ({"message": "{nope}"}, "rules.XT100.message: unknown placeholder {nope}"),
+    ({"message": "a { b"}, "rules.XT100.message: expected '}' before end of string (write {{ and }}"),
+    ({"message": "no {missing}"}, "rules.XT100.message: {missing} needs all_of with names"),
 ])
 def test_common_key_errors(tmp_path, kw, expected):
     assert expected in error_of(tmp_path, rule_yaml("XT100", "requires", "any_of: ['x']\n", **kw))
@@ -426,3 +439,58 @@ def test_loaded_rule_carries_its_metadata(tmp_path):
     assert (rule.id, rule.provision, rule.severity.label, rule.kinds) == (
         "XT100", "6.9(g)", "warning", ("stage1_response", "stage2_response"))
     assert rule.words().startswith("details of how to escalate the matter to stage 2")
+
+
+# -- robustness ---------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from([
+    "stage", "0", "2", "three", "informal", "complaint", "[INSERT", "DATE]", "«Name", "»", "{{", "}}", "<<", ">>",
+    "within", "fifteen", "working", "days", "weeks", "respond", "com-", "plaint", "e.g.", "P.O.", "Box", ".", "\n",
+    "\n\n", "\u2013", "\u2019", "\u00ad", "ombudsman", "info@housing-ombudsman.org.uk", "0300", "111", "3000", "XXX",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=60))
+def test_every_shipped_document_rule_runs_on_any_text(words):
+    from codecheck.documents.packs import document_rules
+
+    doc = Document(path="x.txt", format="text", blocks=[])
+    for number, line in enumerate(" ".join(words).split("\n"), 1):
+        if line.strip():
+            doc.blocks.append(Block(text=" ".join(line.split()), line=number))
+    text = Text.from_document(doc)
+    for start, end in text.sentences:
+        assert 0 <= start < end <= len(text.text)
+    for rule in document_rules():
+        out = []
+        rule.check(doc, None, lambda block, message, severity=None: out.append((block, message)))
+        for block, message in out:
+            assert block is None or block in doc.blocks
+            assert message and "{" + "match}" not in message
+
+
+def test_a_bad_shipped_pack_is_one_clear_line_from_the_command_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from codecheck.cli import main
+    from codecheck.documents import packs
+    from codecheck.registry import default_registry
+
+    write_pack(tmp_path, rule_yaml("CL609G", "requires", ""), name="stage1-response.yaml")
+    monkeypatch.setattr(packs, "rules_directory", lambda: tmp_path)
+    packs._document_rules.cache_clear()
+    default_registry.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["rules"])
+        assert result.exit_code == 2
+        assert result.output.startswith("codecheck: ")
+        assert "stage1-response.yaml: rules.CL609G.any_of: field required" in result.output
+        assert "Traceback" not in result.output
+    finally:
+        monkeypatch.undo()
+        packs._document_rules.cache_clear()
+        default_registry.cache_clear()

@@ -47,7 +47,8 @@ STAGE1_ROWS = [
     row("K", "24/03/2025"),
     # L: a service request in Q1
     row("L", "05/06/2024", record_type="service_request"),
-    # M: received before the period                                     in no figure
+    # M: received Thu 28/03/2024, before the period; acknowledged Tue 09/04 is day 6 (Good Friday and
+    #    Easter Monday): late, but in no figure of the period
     row("M", "28/03/2024", stage1_ack_date="09/04/2024"),
 ]
 

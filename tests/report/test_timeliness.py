@@ -40,7 +40,7 @@ def test_stage1_acknowledgement(tmp_path, ctx):
     got = statuses(tl.acknowledgement(STAGE1, cases, ctx), cases)
     assert got == {"A": "on_time", "B": "late", "C": "on_time", "D": "on_time", "E": "on_time", "F": "on_time",
                    "G": "on_time", "H": "on_time", "I": "not_due", "J": "on_time", "K": "overdue", "L": "not_due",
-                   "M": "on_time"}
+                   "M": "late"}
     early = CheckContext(calendar=ctx.calendar, as_of=dt.date(2025, 3, 26))
     assert statuses(tl.acknowledgement(STAGE1, cases, early), cases)["K"] == "pending"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codecheck.documents import Block, Document, read_document
+from codecheck.documents import Block, Document, normalize_whitespace, read_document
 from codecheck.findings import Severity
 from codecheck.selfassessment import self_assessment_rules
 
@@ -62,5 +62,5 @@ def problems(hits: list[Hit]) -> list[Hit]:
 
 def text_document(lines: list[str], name: str = "self-assessment.txt") -> Document:
     """A text Document held in memory: one block per line, no file behind it."""
-    blocks = [Block(text=line, line=i) for i, line in enumerate(lines, start=1) if line.strip()]
+    blocks = [Block(text=normalize_whitespace(line), line=i) for i, line in enumerate(lines, start=1) if line.strip()]
     return Document(path=name, format="text", blocks=blocks)

@@ -244,7 +244,7 @@ class Text:
             if not piece:
                 continue
             if cased_parts:
-                hard = paragraphs or _hard_break(previous, block)
+                hard = _hard_break(previous, block) or (paragraphs and not _same_table(previous, block))
                 prev = cased_parts[-1]
                 if not hard and len(prev) >= 2 and prev[-1] == "-" and prev[-2].isalpha():
                     if piece[0].isalpha() and piece[0].islower():
@@ -319,6 +319,17 @@ class Text:
         spans = self.sentences
         i = bisect.bisect_right([s for s, _ in spans], offset) - 1
         return spans[max(i, 0)] if spans else (0, len(self.text))
+
+
+def _same_table(previous: Block | None, block: Block) -> bool:
+    """Cells of one Word table (same paragraph number): read as one run of text, so
+    "New response date" in one cell and "14 March" in the next are one sentence."""
+    return (
+        previous is not None
+        and previous.part == block.part == "table"
+        and previous.paragraph is not None
+        and previous.paragraph == block.paragraph
+    )
 
 
 def _hard_break(previous: Block | None, block: Block) -> bool:

@@ -63,12 +63,8 @@ from .model import Document
 PACK_FOLDERS = ("letters", "policy")
 RULE_ID = re.compile(r"^[A-Z]+[0-9]+[A-Z]?$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KINDS = tuple(k for k in DOCUMENT_KINDS)
+KINDS = tuple(DOCUMENT_KINDS)
 
-COMMON_KEYS = frozenset(
-    {"name", "provision", "type", "severity", "summary", "message", "rationale", "breach_example",
-     "compliant_example", "kinds"}
-)
 #: For each type: (keys it needs, keys it may have, placeholders its message may use).
 TYPE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "requires": ((), ("any_of", "all_of", "within", "scope", "names"), ("missing",)),
@@ -213,6 +209,8 @@ def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         return loc, "field required"
     if error["type"] == "extra_forbidden":
         return loc, "unknown key"
+    if loc and loc[-1] == "provision" and isinstance(error.get("input"), (int, float)):
+        return loc, f"write the provision in quotes, e.g. \"6.10\" (YAML reads {error['input']!r} as a number)"
     return loc, str(error["msg"]).removeprefix("Value error, ")
 
 
@@ -307,12 +305,19 @@ def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -
         patterns("within", [spec.within], (*base, "within"))
     for i, allow in enumerate(spec.allow or []):
         patterns("when", allow.when, (*base, "allow", i, "when"))
-    for _, field, _, _ in string.Formatter().parse(spec.message):
-        if field is None:
-            continue
+    try:
+        used = [field for _, field, _, _ in string.Formatter().parse(spec.message) if field is not None]
+    except ValueError as exc:
+        raise _PackError((*base, "message"), f"{exc} (write {{{{ and }}}} for literal braces)") from None
+    for field in used:
         if field not in fields:
             allowed = ", ".join("{" + f + "}" for f in fields) or "none"
-            raise _PackError((*base, "message"), f"unknown placeholder {{{field}}} (a {spec.type} message may use {allowed}; write {{{{ and }}}} for braces)")
+            raise _PackError(
+                (*base, "message"),
+                f"unknown placeholder {{{field}}} (a {spec.type} message may use {allowed}; write {{{{ and }}}} for braces)",
+            )
+        if field == "missing" and spec.names is None:
+            raise _PackError((*base, "message"), "{missing} needs all_of with names (what each group is)")
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -512,6 +517,12 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 _FILLER = re.compile(r"(?<![\w/])(?:[xX]{1,2}/[xX]{1,2}/[xX]{2,4}|£ ?[xX]{2,}(?:\.[xX]{2})?|X{2,}|x{2,})(?![\w/])")
+_MERGE_FIELD = re.compile(r"\{\{[^{}]+\}\}|\u00ab[^\u00ab\u00bb]+\u00bb|<<[^<>]+>>|\{[A-Za-z_][\w.]*\}")
+# Words in capitals in square brackets that are markings or labels, not instructions.
+_MARKINGS = frozenset({
+    "OFFICIAL", "OFFICIAL SENSITIVE", "SENSITIVE", "CONFIDENTIAL", "PRIVATE AND CONFIDENTIAL", "PRIVATE",
+    "NOT PROTECTIVELY MARKED", "PDF", "DOC", "DOCX", "SIC", "URGENT", "EXTERNAL", "ENDS",
+})
 _OPEN_BRACKET = re.compile(r"\[\s*(?:insert|enter)\b", re.IGNORECASE)
 _PAIRS = (("\u00ab", "\u00bb"), ("{{", "}}"), ("<<", ">>"))
 _MERGE_MAX = 100  # a merge field's name is short: a closer further away than this belongs to another
@@ -527,8 +538,15 @@ def _placeholder_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for m in _BRACKET.finditer(text):
         inner = m.group(1)
+        if _MERGE_FIELD.search(inner):
+            continue  # brackets around a merge field ("[ref: {{case_ref}}]") are text, not an instruction
         letters = [c for c in inner if c.isalpha()]
-        capitals = len(letters) >= 2 and all(c.isupper() for c in letters)
+        capitals = (
+            len(letters) >= 2
+            and all(c.isupper() for c in letters)
+            and not any(c.isdigit() for c in inner)  # "[TEXT RELAY: 18001]"
+            and " ".join(inner.replace("-", " ").split()) not in _MARKINGS
+        )
         if capitals or _INSTRUCTION.match(inner):
             spans.append((m.start(), m.end()))
     for m in _OPEN_BRACKET.finditer(text):

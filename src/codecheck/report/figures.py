@@ -31,7 +31,7 @@ from codecheck.checks.exclusions import OUT_OF_TIME
 from codecheck.checks.stages import STAGE1, STAGE2
 from codecheck.config import Config
 from codecheck.engine import Engine
-from codecheck.errors import InputError, UsageError
+from codecheck.errors import UsageError
 from codecheck.readers.base import CASES
 from codecheck.records import CaseBatch
 from codecheck.registry import Registry, default_registry
@@ -261,6 +261,10 @@ STEP_RULES = {"s1_ack": ("CR602",), "s1_response": ("CR603",), "s1_code": ("CR60
               "s2_ack": ("CR611", "CR511"), "s2_response": ("CR614",), "s2_code": ("CR614", "CR615")}
 
 
+def _same(classify):
+    return lambda text: (classify(text),) * 2
+
+
 def _stage2_start(cases: CaseBatch) -> np.ndarray:
     requested, ack = cases.dates(STAGE2.start), cases.dates(STAGE2.ack)
     return np.where(np.isnat(requested), ack, requested)
@@ -277,8 +281,9 @@ class Tally:
         self.monthly: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(months), dtype=np.int64))
         self.groups: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
-        self.row_quarters: dict[tuple[str, int], tuple[int, int | None]] = {}
-        """(path, row) -> (quarter by received_date, quarter by stage 2 start or None): for the findings."""
+        self.row_quarters: dict[str, list[np.ndarray]] = defaultdict(list)
+        """path -> per batch, rows x (file line, quarter by received_date, quarter by stage 2 start or -2): for the findings."""
+        self._row_tables: dict[str, np.ndarray] = {}
         self.registry = registry
         self.ctx = ctx
         self.unchecked = 0
@@ -289,15 +294,34 @@ class Tally:
         i[np.isnat(dates) | (i < 0) | (i >= len(edges) - 1)] = -1
         return i
 
+    def quarters_of(self, path: str, row: int) -> tuple[int, int]:
+        """(quarter by received_date, by stage 2 start); -1 outside the period, -2 no stage 2 date."""
+        if path not in self._row_tables:  # file lines ascend, batch after batch
+            self._row_tables[path] = np.concatenate(self.row_quarters.get(path) or [np.zeros((3, 0), dtype=np.int64)], axis=1)
+        table = self._row_tables[path]
+        i = int(np.searchsorted(table[0], row))
+        if i == table.shape[1] or table[0, i] != row:
+            return -1, -2
+        return int(table[1, i]), int(table[2, i])
+
     def add(self, key: str, mask: np.ndarray, q: np.ndarray) -> None:
         self.counts[key] += np.bincount(q[mask & (q >= 0)], minlength=self.nq)
 
-    def add_group(self, name: str, keys: Iterable[tuple[str, str]], mask: np.ndarray, q: np.ndarray) -> None:
+    def add_group(self, name: str, classify, texts: list[str], mask: np.ndarray, q: np.ndarray) -> None:
+        """Count rows by ``classify(text) -> (key, label)``, each distinct text classified once."""
+        rows = np.flatnonzero(mask & (q >= 0))
+        if not len(rows):
+            return
+        distinct, first, inverse = np.unique(np.array(texts, dtype=object)[rows].astype(str), return_index=True,
+                                             return_inverse=True)
+        table = np.zeros((len(distinct), self.nq), dtype=np.int64)
+        np.add.at(table, (inverse, q[rows]), 1)
         group, labels = self.groups[name], self.labels[name]
-        for i, (key, label) in enumerate(keys):
-            if mask[i] and q[i] >= 0:
-                labels.setdefault(key, label)
-                group.setdefault(key, np.zeros(self.nq, dtype=np.int64))[q[i]] += 1
+        for j in np.argsort(first, kind="stable"):  # in the order first seen: that spelling labels the group
+            text, counts = distinct[j], table[j]
+            key, label = classify(str(text))
+            labels.setdefault(key, label)
+            group[key] = group.get(key, np.zeros(self.nq, dtype=np.int64)) + counts
 
     def _blind(self, cases: CaseBatch, step: str) -> np.ndarray:
         columns: set[str] = set()
@@ -322,8 +346,8 @@ class Tally:
         start2 = _stage2_start(cases)
         q1, q2 = self._index(received, self.q_edges), self._index(start2, self.q_edges)
         self.unchecked += int((~cases.checkable).sum())
-        for i in np.flatnonzero((q1 >= 0) | (q2 >= 0)):
-            self.row_quarters[(cases.path, cases.rows[i])] = (int(q1[i]), None if np.isnat(start2[i]) else int(q2[i]))
+        self.row_quarters[cases.path].append(np.stack([np.asarray(cases.rows, dtype=np.int64), q1,
+                                                       np.where(np.isnat(start2), -2, q2)]))
 
         complaints, accepted = cases.complaints, cases.accepted
         refused = complaints & (cases.flags("accepted") == 0)
@@ -352,10 +376,10 @@ class Tally:
             self.add(f"{prefix}_code.beyond_allowed_extension", beyond, q)
             self.add(f"{prefix}_extended", stage.due(cases) & ~np.isnat(cases.dates(stage.extended_to)), q)
 
-        self.add_group("outcome1", ((c, c) for c in map(outcome_class, cases.text("stage1_outcome"))), accepted, q1)
-        self.add_group("outcome2", ((c, c) for c in map(outcome_class, cases.text("stage2_outcome"))), stage2, q2)
-        self.add_group("category", map(category_label, cases.text("category")), accepted, q1)
-        self.add_group("refusal", ((t, t) for t in map(refusal_type, cases.text("refusal_reason"))), refused, q1)
+        self.add_group("outcome1", _same(outcome_class), cases.text("stage1_outcome"), accepted, q1)
+        self.add_group("outcome2", _same(outcome_class), cases.text("stage2_outcome"), stage2, q2)
+        self.add_group("category", category_label, cases.text("category"), accepted, q1)
+        self.add_group("refusal", _same(refusal_type), cases.text("refusal_reason"), refused, q1)
 
         self.add("referred", complaints & ~np.isnat(cases.dates("ombudsman_referral_date")), q1)
         self.add("cfo", complaints & (cases.flags("complaint_failure_order") == 1), q1)
@@ -583,10 +607,10 @@ def findings_section(b: Builder, results: Results, registry: Registry) -> Sectio
     counts: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(b.t.nq, dtype=np.int64))
     stage2_rules = {r.id for r in results.rules if any(c.startswith(("stage2_", "escalation_")) for c in r.columns)}
     for f in results.findings:
-        where = b.t.row_quarters.get((f.path, f.row)) if f.row is not None else None
-        if where is None:
+        if f.row is None:
             continue
-        q = where[1] if f.rule in stage2_rules and where[1] is not None else where[0]
+        by_received, by_stage2 = b.t.quarters_of(f.path, f.row)
+        q = by_stage2 if f.rule in stage2_rules and by_stage2 != -2 else by_received
         if q >= 0:
             counts[f.rule][q] += 1
     not_evaluated: dict[str, set[str]] = defaultdict(set)
@@ -599,7 +623,7 @@ def findings_section(b: Builder, results: Results, registry: Registry) -> Sectio
     for rule in rules:
         gap = f"not evaluated: no {', '.join(sorted(not_evaluated[rule.id]))} column" if rule.id in not_evaluated else ""
         by = "the date stage 2 was requested" if rule.id in stage2_rules else "the date received"
-        figs.append(Figure(f"finding.{rule.id}", rule.summary, f"Findings of the rule for cases in the quarter (by {by}).",
+        figs.append(Figure(f"finding.{rule.id}", rule.summary[:1].upper() + rule.summary[1:], f"Findings of the rule for cases in the quarter (by {by}).",
                            f"{rule.provision or 'data'} {rule.id}", "count",
                            b._cells(counts[rule.id], missing=gap), gap))
     return Section("findings", "Findings by Code provision", "9.7(a), 8.1(b)",
@@ -610,45 +634,65 @@ def findings_section(b: Builder, results: Results, registry: Registry) -> Sectio
 # -- the whole run ----------------------------------------------------------------------------
 
 
+class _TallyingReader:
+    """A case reader whose batches are counted for the report on their way to the rules,
+    so the report sees exactly the rows the check engine sees, in one read."""
+
+    def __init__(self, reader, tally: Tally, file_columns: dict[str, set[str]], sources: list[dict]):
+        self.reader, self.tally, self.file_columns, self.sources = reader, tally, file_columns, sources
+        self.family = reader.family
+
+    def open(self, path: Path, config: Config):
+        source = self.reader.open(path, config)
+        self.file_columns[source.path] = set(source.columns)
+        record = {"path": source.path, "rows": 0}
+        self.sources.append(record)
+
+        def batches():
+            for batch in source.batches:
+                self.tally.batch(batch)
+                record["rows"] += len(batch)
+                yield batch
+
+        return dataclasses.replace(source, batches=batches())
+
+
+class _ReportEngine(Engine):
+    """The check engine, with every case file read through a :class:`_TallyingReader`."""
+
+    wrap = staticmethod(lambda reader: reader)
+
+    def check_cases(self, reader, path: Path, results: Results) -> None:
+        super().check_cases(self.wrap(reader), path, results)
+
+
 def build_report(paths: Iterable[str | Path], config: Config, period: tuple[dt.date, dt.date], as_of: dt.date,
                  homes: int | None = None, year_start: int = 4, title: str | None = None,
-                 registry: Registry | None = None) -> tuple[Report, Results]:
-    """Run the check engine and count the report's figures. Raises UsageError when
-    there are no case records; input problems are in the returned Results."""
+                 registry: Registry | None = None) -> tuple[Report | None, Results]:
+    """Run the check engine over the paths, counting the report's figures from the
+    same batches. Returns (None, results) when an input cannot be read (see
+    ``results.problems``); raises UsageError when there are no case records."""
     registry = registry or default_registry()
     rules = registry.select(config.select, config.ignore, config.severity)
-    engine = Engine(registry, config, rules, as_of)
+    qs, ms = quarters(*period, year_start), months(*period)
+    file_columns: dict[str, set[str]] = {}
+    sources: list[dict] = []
+    engine = _ReportEngine(registry, config, rules, as_of)
+    tally = Tally(qs, ms, registry, CheckContext(calendar=engine.calendar, as_of=as_of))
+    engine.wrap = lambda reader: _TallyingReader(reader, tally, file_columns, sources)
     results = engine.run(paths)
     if results.problems:
-        return None, results  # type: ignore[return-value]
-    qs, ms = quarters(*period, year_start), months(*period)
-    tally = Tally(qs, ms, registry, CheckContext(calendar=engine.calendar, as_of=as_of))
-    file_columns: dict[str, set[str]] = {}
-    sources = []
-    for path, _named in engine.expand(paths, Results(as_of=as_of, rules=rules)):
-        reader = registry.plugins.hook.codecheck_pick_reader(path=path, kind=engine.kind_for(path), readers=registry.readers)
-        if reader is None or reader.family != CASES:
-            continue
-        try:
-            source = reader.open(path, config)
-            file_columns[source.path] = set(source.columns)
-            rows = 0
-            for batch in source.batches:
-                rows += len(batch)
-                tally.batch(batch)
-        except InputError as exc:  # pragma: no cover - the engine run found it first
-            raise UsageError(str(exc)) from None
-        sources.append({"path": source.path, "rows": rows})
+        return None, results
     if not sources:
         raise UsageError("no case records found (the report reads case-record files such as .csv)")
     builder = Builder(tally, file_columns)
     sections = figures(builder, homes) + [findings_section(builder, results, registry)]
-    notes = _notes(tally, results, as_of, period)
     report = Report(
         title=title or "Complaints performance report",
         period=_period_span(period, year_start), quarters=qs, months=ms, as_of=as_of,
         homes=homes, region=config.region, closures=list(config.closures), sources=sources, sections=sections,
-        monthly={k: [int(x) for x in tally.monthly[k]] for k in ("stage1", "stage2")}, notes=notes)
+        monthly={k: [int(x) for x in tally.monthly[k]] for k in ("stage1", "stage2")},
+        notes=_notes(tally, results, as_of, period))
     return report, results
 
 

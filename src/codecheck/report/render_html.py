@@ -53,6 +53,8 @@ footer { margin-top: 18px; font-size: 11.5px; color: var(--muted); border-top: 1
   table { font-size: 8.5pt; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   td.label .def, td.def { font-size: 7.5pt; }
+  tr.sub td { font-size: 8pt; }
+  td .of { font-size: 7.5pt; }
   .tiles { gap: 5px; }
   .tile .v { font-size: 15pt; }
   section { break-inside: auto; }
@@ -60,6 +62,10 @@ footer { margin-top: 18px; font-size: 11.5px; color: var(--muted); border-top: 1
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
+
+
+def _code(code: str) -> str:
+    return f"Code {code}" if code[:1].isdigit() else code
 
 
 def _cell_html(fig: Figure, cell: Cell, cls: str = "") -> str:
@@ -96,7 +102,7 @@ def table_html(report: Report, figures: list[Figure]) -> str:
 def section_html(report: Report, section: Section, title: str | None = None) -> str:
     compact = " compact" if len(section.figures) <= 12 else ""
     return (f'<section class="{section.key}{compact}"><h2>{escape(title or section.title)} <span class="code">'
-            f'{escape(section.code)}</span></h2><p class="intro">{escape(section.intro)}</p>'
+            f'{escape(_code(section.code))}</span></h2><p class="intro">{escape(section.intro)}</p>'
             f'{table_html(report, section.figures)}</section>')
 
 

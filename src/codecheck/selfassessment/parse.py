@@ -128,12 +128,13 @@ def _entry_start(text: str) -> tuple[str, str | None, str] | None:
         return None
     rest = match.group("rest")
     stripped = rest.strip()
-    if stripped:
-        if not (rest[0].isspace() or not rest[0].isalnum() or rest[0].isupper()):
-            return None  # "6.3a" handled as an item; "6.3of" is not a number
+    item = match.group("item") or match.group("item2")
+    if stripped and not item:
+        glued = text[match.end("num"):match.end("num") + 1]
+        if glued.isalnum() and not glued.isupper():
+            return None  # "6.3of" is not a number
         if stripped[0].islower():
             return None  # "5.2 of our policy says ..." is commentary, not an entry
-    item = match.group("item") or match.group("item2")
     return match.group("num"), item.lower() if item else None, normalize_whitespace(rest)
 
 
@@ -197,6 +198,11 @@ class Form:
 
     def numbers(self) -> set[str]:
         return {e.number for e in self.entries}
+
+    @functools.cached_property
+    def texts(self) -> dict[int, tuple[Match, list[tuple[Match, str]]]]:
+        """:func:`text_findings` of the entries, worked out once."""
+        return text_findings(self.entries)
 
 
 # --- the Code's words ------------------------------------------------------------------
@@ -279,8 +285,9 @@ _HEADER_WORDS = {
     "notes", "comments", "ref", "reference", "number",
 }
 _HEADER_KEYS = {"provision", "provisio", "requirement", "comply", "compliance", "evidence", "commentary", "explanation", "explanations"}
-_STAGE_HEADING = re.compile(r"^stage\s+(?:1|2|3|one|two|three)(?:\s+complaints?)?:?$", re.IGNORECASE)
-_SECTION_HEADING = re.compile(r"^section\s+(\d{1,2})\b\s*[:.\-\u2013\u2014]?\s*(.*)$", re.IGNORECASE)
+# Capitalised, so that a wrapped line such as "section 2 of this Code." stays in the requirement.
+_STAGE_HEADING = re.compile(r"^(?:Stage|STAGE)\s+(?:1|2|3|[Oo]ne|[Tt]wo|[Tt]hree)(?:\s+[Cc]omplaints?)?:?$")
+_SECTION_HEADING = re.compile(r"^(?:Section|SECTION)\s+(\d{1,2})\b\s*[:.\-\u2013\u2014]?\s*((?:[A-Z&].*)?)$")
 _NUMBERED_TITLE = re.compile(r"^(\d{1,2})\s*[:.)\-\u2013\u2014]?\s+(.+)$")
 _MUST_HEADING = re.compile(
     r"mandatory\s*['\"\u2018\u2019\u201c\u201d]?\s*must\s*['\"\u2018\u2019\u201c\u201d]?\s*requirements?", re.IGNORECASE
@@ -392,18 +399,21 @@ DEFAULT_ROLES = (NUMBER_COL, REQUIREMENT_COL, ANSWER_COL, EVIDENCE_COL, COMMENTA
 
 
 def _role(text: str) -> str:
-    flat = _flat(text)
-    if "requirement" in flat:
+    """Which column a header cell names: "Code provision", "Code requirement", "Comply: Yes / No", ..."""
+    tokens = _flat(text).split()
+
+    def has(*keys: str) -> bool:
+        return any(t.startswith(keys) for t in tokens)
+
+    if has("requirement"):
         return REQUIREMENT_COL
-    if "evidence" in flat and ("comment" in flat or "explanation" in flat):
+    if has("evidence"):
+        return COMMENTARY_COL if has("comment", "explanation") else EVIDENCE_COL
+    if has("comment", "explanation", "note", "action"):
         return COMMENTARY_COL
-    if "evidence" in flat:
-        return EVIDENCE_COL
-    if any(k in flat for k in ("comment", "explanation", "notes", "action")):
-        return COMMENTARY_COL
-    if any(k in flat for k in ("comply", "complian", "yes", "met", "status", "rag")):
+    if has("comply", "complies", "complian", "status", "answer") or any(t in ("yes", "met", "rag", "rating") for t in tokens):
         return ANSWER_COL
-    if any(k in flat for k in ("provis", "section", "ref", "code", "number", "para")) or flat in ("no", ""):
+    if not tokens or has("provis", "section", "ref", "code", "number", "para", "clause") or tokens == ["no"]:
         return NUMBER_COL
     return COMMENTARY_COL
 
@@ -621,7 +631,7 @@ def _rows_from_lines(document: Document, lines: list[str]) -> list[_Row] | None:
             cells = raw.split("\t")
             if len(cells) >= 3:
                 rows.append(_Row(cells, block))
-                if _entry_start(cells[0].strip() or "-") and len(cells) >= 3:
+                if _entry_start(cells[0].strip() or "-"):
                     tabbed += 1
                 continue
         if document.format == "markdown" and raw.count("|") >= 2:
@@ -774,7 +784,9 @@ def wrong_text(own: Match, others: list[tuple[Match, str]]) -> tuple[str | None,
     best = others[0] if others else None
     if best is not None:
         other, ref = best
-        if (other.score >= 0.85 and other.score > own.score + 0.02) or (other.score >= 0.6 and other.score >= own.score + 0.15):
+        # Near twins (6.4 / 6.15 differ in one number) are told apart by the words that differ;
+        # where the Code repeats itself (6.5 / 6.16) the scores tie and nothing is said.
+        if (other.score >= 0.85 and other.score > own.score + 0.005) or (other.score >= 0.6 and other.score >= own.score + 0.15):
             return ref, other
     if own.score >= 0.5 or own.precision >= 0.6 or own.recall >= 0.8:
         return None
@@ -800,7 +812,7 @@ def detect_2022(form: Form) -> Superseded | None:
     for block in blocks:
         text = block.text
         if _MUST_HEADING.search(text) or _SHOULD_HEADING.search(text):
-            note("it has the 2022 form's \"Mandatory 'must' requirements\" / \"Best practice 'should' requirements\" headings", 2, block)
+            note("it uses the 2022 form's \"Mandatory 'must' requirements\" / \"Best practice 'should' requirements\" wording", 2, block)
         if _APPENDIX_B.search(text):
             note("it is headed \"Appendix B\", the 2022 Code's self-assessment form", 1, block)
         if not mentions_2024 and _MENTIONS_2022.search(text):
@@ -832,7 +844,12 @@ def detect_2022(form: Form) -> Superseded | None:
         if _THIRD_STAGE.search(block.text):
             note("it has a heading for a third complaint stage", 1, block)
             break
-    checked = text_findings(form.entries)
+    codes = code_text()
+    unknown = sorted({e.number for e in form.entries if not codes.known(e.number) and e.number != "1.1"}, key=number_key)
+    if len(unknown) >= 2:
+        note(f"it numbers provisions the 2024 Code does not have ({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''})",
+             2 if len(unknown) >= 4 else 1, next(e.block for e in form.entries if e.number == unknown[0]))
+    checked = form.texts
     if len(checked) >= 5:
         wrong = sum(1 for own, others in checked.values() if wrong_text(own, others) is not None)
         share = wrong / len(checked)
@@ -847,7 +864,7 @@ def detect_2022(form: Form) -> Superseded | None:
 # --- summary ------------------------------------------------------------------------------
 
 
-def summarise(form: Form) -> dict[int, dict[str, object]]:
+def summarise(form: Form | Document) -> dict[int, dict[str, object]]:
     """Per Code section: how the form answers its provisions.
 
     ``{6: {"title": "Complaint stages", "provisions": 20, "yes": 19, "no": 0,
@@ -855,6 +872,8 @@ def summarise(form: Form) -> dict[int, dict[str, object]]:
     "missing": ["6.14"]}, ...}`` for every section of the 2024 Code. A provision
     the form assesses item by item (6.9(a) ...) counts once, by its first row's answer.
     """
+    if isinstance(form, Document):
+        form = parsed(form)
     catalogue = code_text().catalogue
     out: dict[int, dict[str, object]] = {}
     first: dict[str, Entry] = {}

@@ -28,7 +28,6 @@ from codecheck.selfassessment.parse import (
     number_key,
     parsed,
     summarise,
-    text_findings,
     words,
     wrong_text,
 )
@@ -143,9 +142,9 @@ def summary(document: Document, ctx, emit) -> None:
         for key, label in ((PARTIAL, "Partial"), (NOT_APPLICABLE, "N/A"), (UNCLEAR, "unclear"), ("unanswered", "unanswered")):
             if counts[key]:
                 parts.append(f"{counts[key]} {label}")
-        parts.append(f"{len(missing)} missing" + (f" ({_ranges(missing)})" if missing else ""))
+        parts.append(f"{len(missing)} missing" + (f": {_ranges(missing)}" if missing else ""))
         emit(firsts.get(section), f"section {section}, {counts['title']}: {', '.join(parts)} "
-                                  f"(of {counts['provisions']} provisions)", severity=Severity.INFO)
+                                  f"({counts['provisions']} provisions)", severity=Severity.INFO)
 
 
 def _ranges(numbers: list[str]) -> str:
@@ -191,7 +190,7 @@ def provision_missing(document: Document, ctx, emit) -> None:
     catalogue = code_text().catalogue
     present = form.numbers()
     ordered = sorted(form.entries, key=lambda e: number_key(e.number))
-    texts = text_findings(form.entries)
+    texts = form.texts
     found_under: dict[str, str] = {}
     for index, (own, others) in texts.items():
         verdict = wrong_text(own, others)
@@ -291,7 +290,7 @@ def no_date(document: Document, ctx, emit) -> None:
 def _mismatches(form: Form) -> list[tuple[Entry, str | None, bool]]:
     """(entry, the provision whose words it has (None: none), whether that provision is
     also on the form with its own words)."""
-    texts = text_findings(form.entries)
+    texts = form.texts
     holders: dict[str, Entry] = {}
     verdicts: dict[int, tuple[str | None, object] | None] = {}
     for index, (own, others) in texts.items():
