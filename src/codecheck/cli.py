@@ -199,7 +199,7 @@ def init(force: bool) -> None:
 
 def render_explanation(rule) -> str:
     wrap = lambda text, indent="  ": textwrap.fill(" ".join(text.split()), 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
-    parts = [f"{rule.id} {rule.name}" + (f" (Code {rule.provision})" if rule.provision else " (about the records)"),
+    parts = [f"{rule.id} {rule.name}" + (f" (Code {rule.provision})" if rule.provision else " (no Code provision: " + ("the records themselves)" if rule.kinds == ("cases",) else "template hygiene)")),
              f"  {rule.summary}. Severity: {rule.severity.label}. Input: {', '.join(rule.kinds)}."]
     words = rule.words()
     if words:

@@ -310,7 +310,7 @@ def test_command_line_on_the_letters_folder():
     lines = [l for l in result.output.splitlines() if "[C" in l and l.startswith(str(LETTERS))]
     assert len(lines) == sum(len(v) for v in EXPECTED.values())
     for line in lines:
-        assert re.match(r"^\S+?(:\d+)*: (\d+\.\d+(\([a-z]\))?|data) (error|warning|info): .+ \[C[LT]\d+[A-Z]?\]$", line), line
+        assert re.match(r"^\S+?(:\d+)*: (\d+\.\d+(\([a-z]\))?|template) (error|warning|info): .+ \[C[LT]\d+[A-Z]?\]$", line), line
     assert any(
         line.startswith(f"{LETTERS}/stage1-ack-late-response.md:20: 6.3 error: promises a stage 1 response within "
                         "15 working days") for line in lines)

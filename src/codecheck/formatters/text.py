@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from codecheck.findings import Finding
@@ -21,12 +22,32 @@ def location(f: Finding) -> str:
     return f.path
 
 
+_SAID_BY_PATH = re.compile(r"^(page \d+(, line \d+)?|line \d+)\s*")
+
+
+def where_else(f: Finding) -> str:
+    """What the location adds to `path:page:line`: a DOCX paragraph, the heading above."""
+    if not f.location or f.row is not None:
+        return ""
+    extra = f.location
+    if f.page is not None or f.line is not None:
+        extra = _SAID_BY_PATH.sub("", extra)
+        if extra.startswith("(") and extra.endswith(")"):
+            extra = extra[1:-1]
+    return f" ({extra})" if extra else ""
+
+
+def provision_label(f: Finding) -> str:
+    """The provision, or what the finding is about when the Code has no provision for it."""
+    if f.provision:
+        return f.provision
+    return "data" if f.row is not None or f.case_id else "template"
+
+
 def finding_line(f: Finding) -> str:
     where = location(f)
     case = f" {f.case_id}:" if f.case_id else ""
-    provision = f.provision if f.provision else "data"
-    extra = f" ({f.location})" if f.location and f.row is None else ""
-    return f"{where}:{case} {provision} {f.severity.label}: {f.message}{extra} [{f.rule}]"
+    return f"{where}:{case} {provision_label(f)} {f.severity.label}: {f.message}{where_else(f)} [{f.rule}]"
 
 
 class TextFormatter:
@@ -69,7 +90,8 @@ class TextFormatter:
             for provision, rule_id, n in results.count_by_provision():
                 rule = rules.get(rule_id)
                 what = rule.summary if rule else ""
-                lines.append(f"  {provision or 'data':<6} {rule_id:<6} {n:>5}  {what}")
+                label = provision or ("template" if rule and rule.kinds != ("cases",) else "data")
+                lines.append(f"  {label:<8} {rule_id:<7} {n:>5}  {what}")
         if results.not_evaluated:
             lines.append("Not evaluated (columns absent from the file; not counted as passed):")
             grouped: dict[str, list] = defaultdict(list)
