@@ -47,15 +47,18 @@ class Registry:
         A selector is a rule id or id prefix (``CR6``), a rule name, or a Code
         provision prefix (``6`` is all of section 6, ``6.9`` is 6.9 and its items).
         A selector that matches nothing is a usage error, not a silent no-op.
+        Opt-in rules (``default=False``) run only when a selector names them exactly.
         """
         select, ignore = list(select), list(ignore)
         for sel in select + ignore + list(severity or {}):
             if sel.strip().upper() != "ALL" and not any(r.matches(sel) for r in self.rules.values()):
                 raise UsageError(f"{sel!r} matches no rule (see `codecheck rules`)")
-        chosen = [
-            r for r in self.rules.values()
-            if (not select or any(r.matches(s) for s in select)) and not any(r.matches(s) for s in ignore)
-        ]
+        def wanted(r: Rule) -> bool:
+            if not r.default:
+                return any(r.named_by(s) for s in select)
+            return not select or any(r.matches(s) for s in select)
+
+        chosen = [r for r in self.rules.values() if wanted(r) and not any(r.matches(s) for s in ignore)]
         if severity:
             overridden = []
             for r in chosen:

@@ -54,6 +54,9 @@ class Rule(BaseModel):
     the rule needs or reads cannot be read gets no finding from the rule: the
     unreadable value is reported once, as a data finding, instead of a guess."""
     check: Callable[..., Iterable[Any]] | None = Field(default=None, exclude=True, repr=False)
+    default: bool = True
+    """False for opt-in rules (e.g. informational summaries): they run only when
+    selected by their exact id or name, or with ``--select ALL``."""
     origin: str = "codecheck"
     """Which plugin registered it."""
 
@@ -73,6 +76,11 @@ class Rule(BaseModel):
     @property
     def section(self) -> str | None:
         return self.provision.split(".")[0] if self.provision else None
+
+    def named_by(self, selector: str) -> bool:
+        """True when `selector` is this rule's exact id or name (or ALL)."""
+        sel = selector.strip().lower()
+        return sel in (self.id.lower(), self.name.lower(), "all")
 
     def matches(self, selector: str) -> bool:
         """True when `selector` names this rule: its id, an id prefix of letters

@@ -108,13 +108,21 @@ def test_seed_001_in_progress_without_a_date_and_nothing_else():
 @needs_seeds
 def test_seed_001_through_the_engine_with_kind():
     registry = default_registry()
-    rules = registry.select(["SA"], [], {})
+    rules = registry.select(["SA", "SA000"], [], {})
     engine = Engine(registry, Config(), rules, dt.date(2025, 4, 30), kind="self_assessment")
     results = engine.run([str(SEED_001)])
     assert not results.problems
     shown = [(f.rule, f.severity.label, f.line) for f in results.findings if f.severity > Severity.INFO]
     assert shown == [("SA004", "warning", 152)]
     assert sum(f.rule == "SA000" for f in results.findings) == 9
+
+
+def test_the_summary_is_opt_in():
+    """SA000's nine lines a form would drown the findings: it runs only when named."""
+    registry = default_registry()
+    assert "SA000" not in {r.id for r in registry.select([], [], {})}
+    assert "SA000" not in {r.id for r in registry.select(["SA"], [], {})}
+    assert "SA000" in {r.id for r in registry.select(["self-assessment-summary"], [], {})}
 
 
 # --- fixtures ------------------------------------------------------------------------------------

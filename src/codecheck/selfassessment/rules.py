@@ -50,7 +50,7 @@ _WORDS_8_1 = _code_words()
 
 
 def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, compliant: str,
-          severity: Severity = Severity.ERROR, provision: str = "8.1") -> Callable[[Callable], Rule]:
+          severity: Severity = Severity.ERROR, provision: str = "8.1", default: bool = True) -> Callable[[Callable], Rule]:
     def wrap(fn: Callable[[Document, object, Callable], None]) -> Rule:
         return Rule(
             id=id,
@@ -63,6 +63,7 @@ def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, comp
             breach_example=breach,
             compliant_example=compliant,
             code_words=_WORDS_8_1 if provision == "8.1" else None,
+            default=default,
             check=fn,
         )
 
@@ -123,6 +124,7 @@ def has_date(text: str) -> bool:
     name="self-assessment-summary",
     summary="How the form answers each section of the Code (information)",
     severity=Severity.INFO,
+    default=False,
     rationale="""The self-assessment is the landlord's own account of where it complies. A count of
         Yes, No, In progress and missing answers per section shows at a glance where the form says
         work remains, and where it says nothing.""",
