@@ -73,6 +73,8 @@ def render(registry=None) -> str:
                 f"- Provision: {_provision(r)}",
                 f"- Severity: {r.severity.label}",
                 f"- Input: {', '.join(r.kinds)}"]
+        if not getattr(r, "default", True):
+            out.append(f"- Opt-in: runs only when selected by its id or name (`--select {r.id}`) or with `--select ALL`")
         if r.columns:
             out.append(f"- Columns needed: {', '.join(f'`{c}`' for c in r.columns)}")
         if r.reads:

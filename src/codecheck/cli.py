@@ -39,6 +39,23 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
 
+def _progress_reporter():
+    """Progress on stderr, only for a person watching a terminal: never in CI logs or pipes."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    last = [0.0]
+
+    def show(message: str) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.2:
+            last[0] = now
+            click.echo(f"\r\033[K{message[-100:]}", err=True, nl=False)
+
+    return show
+
+
 def _as_of(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
@@ -72,13 +89,14 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file [default: ./codecheck.yaml or [tool.codecheck] in ./pyproject.toml].")
 @click.option("--kind", type=click.Choice(["cases", "policy", "stage1_ack", "stage1_response", "stage2_ack", "stage2_response", "extension", "refusal", "self_assessment"]), help="What the inputs are, when names and config cannot tell.")
 @click.option("--region", type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]), help="Bank holidays of this region [default: england-and-wales].")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Check files in this many parallel processes (output order stays the same).")
 @click.option("--show-values", is_flag=True, help="Show cell values (names, free text) in messages; off by default to protect residents' data.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Leave out findings already in this baseline file: only new ones are reported and fail.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write the current findings to this baseline file and exit 0.")
 @click.option("--show-suppressed", is_flag=True, help="List findings suppressed by `codecheck: disable=` comments or `suppress:` config (they are always counted).")
-def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind, region, show_values,
+def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind, region, show_values, jobs=1,
           baseline_path=None, write_baseline=None, show_suppressed=False) -> None:
-    """Check case records (and, later, documents) against the Code."""
+    """Check case records, policies, letter templates and self-assessments against the Code."""
     from codecheck.config import load_config
     from codecheck.engine import Engine
     from codecheck.registry import default_registry
@@ -96,8 +114,11 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
         )
         if not rules:
             raise UsageError("no rules left to run after --select/--ignore")
-        engine = Engine(registry, config, rules, _as_of(as_of), kind=kind, show_values=show_values)
+        engine = Engine(registry, config, rules, _as_of(as_of), kind=kind, show_values=show_values,
+                        jobs=jobs, progress=_progress_reporter())
         results = engine.run(paths)
+        if engine.progress:
+            click.echo("\r\033[K", err=True, nl=False)
         results.show_suppressed = show_suppressed
         if write_baseline is not None:
             _write_baseline(write_baseline, results)

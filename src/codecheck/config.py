@@ -70,6 +70,8 @@ class Config(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     """globs of paths not to check when walking a folder."""
     batch_size: int = Field(default=10_000, ge=1)
+    max_file_mb: int = Field(default=2048, ge=1)
+    """Files larger than this are not checked (one message, exit code 2)."""
     homes: int | None = Field(default=None, ge=1)
     """Homes the landlord owns, for the Tenant Satisfaction Measure CH01 in `codecheck report`."""
     sheet: str | None = None

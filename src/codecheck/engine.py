@@ -8,7 +8,7 @@ import fnmatch
 import gc
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from codecheck.calendar import WorkingCalendar
 from codecheck.checks.base import CheckContext
@@ -33,7 +33,11 @@ class Engine:
         as_of: dt.date,
         kind: str | None = None,
         show_values: bool = False,
+        jobs: int = 1,
+        progress: "Callable[[str], None] | None" = None,
     ):
+        self.jobs = max(1, jobs)
+        self.progress = progress
         self.registry = registry
         self.config = config
         self.rules = rules
@@ -81,26 +85,65 @@ class Engine:
 
     def run(self, paths: Iterable[str | Path]) -> Results:
         results = Results(as_of=self.as_of, rules=self.rules)
-        for path, named in self.expand(paths, results):
-            kind = self.kind_for(path)
-            reader = self.registry.plugins.hook.codecheck_pick_reader(
-                path=path, kind=kind, readers=self.registry.readers
-            )
-            if reader is None:
-                if named:
-                    results.problems.append(InputProblem(str(path), self._unsupported(path, kind)))
-                else:
-                    results.skipped.append(str(path))
-                continue
-            try:
-                if reader.family == CASES:
-                    self.check_cases(reader, path, results)
-                elif reader.family == DOCUMENT:
-                    self.check_document(reader, path, kind, named, results)
-            except InputError as exc:
-                results.problems.append(InputProblem(exc.path, exc.message, exc.location))
+        files = self.expand(paths, results)
+        if self.jobs > 1 and len(files) > 1:
+            for part in self._run_parallel(files):
+                results.absorb(part)
+        else:
+            for number, (path, named) in enumerate(files, 1):
+                if self.progress:
+                    self.progress(f"[{number}/{len(files)}] {path}")
+                self.check_file(path, named, results)
         suppressions.apply_config(results, self.config, self.registry.rules.values())
         return results
+
+    def check_file(self, path: Path, named: bool, results: Results) -> None:
+        """Check one file into `results`; whatever goes wrong is one line about this file."""
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            results.problems.append(InputProblem(str(path), f"cannot be read: {exc.strerror or exc}"))
+            return
+        limit = self.config.max_file_mb * 1024 * 1024
+        if size > limit:
+            results.problems.append(InputProblem(
+                str(path), f"not checked: {size / 1048576:,.0f} MB is over the {self.config.max_file_mb:,} MB limit "
+                           "(max_file_mb in codecheck.yaml)"))
+            return
+        kind = self.kind_for(path)
+        reader = self.registry.plugins.hook.codecheck_pick_reader(path=path, kind=kind, readers=self.registry.readers)
+        if reader is None:
+            if named:
+                results.problems.append(InputProblem(str(path), self._unsupported(path, kind)))
+            else:
+                results.skipped.append(str(path))
+            return
+        try:
+            if reader.family == CASES:
+                self.check_cases(reader, path, results)
+            elif reader.family == DOCUMENT:
+                self.check_document(reader, path, kind, named, results)
+        except InputError as exc:
+            results.problems.append(InputProblem(exc.path, exc.message, exc.location))
+        except (MemoryError, RecursionError) as exc:
+            results.problems.append(InputProblem(str(path), f"too large or deeply nested to check ({type(exc).__name__})"))
+        except Exception as exc:  # a bug in a rule or reader must not hide the other files' findings
+            results.problems.append(InputProblem(
+                str(path), f"codecheck failed on this file ({type(exc).__name__}: {exc}); this is a bug, please report it"))
+
+    def _run_parallel(self, files: list[tuple[Path, bool]]) -> list[Results]:
+        """Check files in worker processes; results come back in the order of `files`."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        setup = _WorkerSetup(self.config, [r.id for r in self.rules], self.as_of, self.kind, self.show_values)
+        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(setup,)) as pool:
+            futures = [pool.submit(_check_in_worker, str(path), named) for path, named in files]
+            parts = []
+            for number, ((path, _), future) in enumerate(zip(files, futures), 1):
+                parts.append(future.result())
+                if self.progress:
+                    self.progress(f"[{number}/{len(files)}] {path}")
+            return parts
 
     def _unsupported(self, path: Path, kind: str | None) -> str:
         readers = sorted({ext for r in self.registry.readers for ext in r.extensions})
@@ -131,6 +174,8 @@ class Engine:
                 summary.rows += len(batch)
                 for rule in runnable:
                     rule.check(batch, ctx, self._emitter(rule, batch, results.findings))
+                if self.progress:
+                    self.progress(f"{source.path}: {summary.rows:,} rows")
         finally:
             if collecting:
                 gc.enable()
@@ -205,6 +250,40 @@ class Engine:
             )
 
         return emit
+
+
+@dataclass
+class _WorkerSetup:
+    """What a worker process needs to build the same engine: plain, picklable values."""
+
+    config: Config
+    rule_ids: list[str]
+    as_of: dt.date
+    kind: str | None
+    show_values: bool
+
+
+_worker_engine: "Engine | None" = None
+
+
+def _init_worker(setup: _WorkerSetup) -> None:
+    global _worker_engine
+    from codecheck.registry import default_registry
+
+    registry = default_registry()
+    rules = [registry.rules[i] for i in setup.rule_ids]
+    overrides = setup.config.severity
+    if overrides:
+        rules = [r.model_copy(update={"severity": Severity.parse(next(v for k, v in overrides.items() if r.matches(k)))})
+                 if any(r.matches(k) for k in overrides) else r for r in rules]
+    _worker_engine = Engine(registry, setup.config, rules, setup.as_of, setup.kind, setup.show_values)
+
+
+def _check_in_worker(path: str, named: bool) -> Results:
+    assert _worker_engine is not None
+    part = Results(as_of=_worker_engine.as_of, rules=[])
+    _worker_engine.check_file(Path(path), named, part)
+    return part
 
 
 @dataclass

@@ -63,6 +63,15 @@ class Results:
     show_suppressed: bool = False
     """List the suppressed findings in the output (--show-suppressed), not just count them."""
 
+    def absorb(self, part: "Results") -> None:
+        """Add another run's results for other files (from a worker process)."""
+        self.findings.extend(part.findings)
+        self.not_evaluated.extend(part.not_evaluated)
+        self.problems.extend(part.problems)
+        self.files.extend(part.files)
+        self.skipped.extend(part.skipped)
+        self.suppressed.extend(part.suppressed)
+
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
 

@@ -4,40 +4,16 @@ checked. They matter because every rule above relies on the record (5.12)."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
-from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule
+from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown
 from codecheck.checks.process import read_stage
-from codecheck.columns import DATE_COLUMNS, NON_PERSONAL, YES_NO_COLUMNS
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
 WARN = Severity.WARNING
 
 
-#: Words a date or yes/no cell may hold and still be shown: none of them can
-#: identify a resident. A cell with any other word is withheld.
-SAFE_WORDS = frozenset(
-    "jan january feb february mar march apr april may jun june jul july aug august sep sept september "
-    "oct october nov november dec december mon tue wed thu fri sat sun monday tuesday wednesday thursday "
-    "friday saturday sunday st nd rd th yes no true false maybe unknown pending tbc tba na none nil not "
-    "known next last week weeks month months today tomorrow yesterday day days date".split()
-)
-
-
-def shown(ctx: CheckContext, column: str, value: str) -> str:
-    """The value, where it cannot carry a resident's details: short values of
-    process columns whose words are all date-like or yes/no-like (labels such as
-    stage may use any words), or anything with --show-values."""
-    if ctx.show_values:
-        return repr(value)
-    words = re.findall(r"[a-z]+", value.lower())
-    typed = column in DATE_COLUMNS or column in YES_NO_COLUMNS
-    if column in NON_PERSONAL and len(value) <= 24 and (not typed or all(w in SAFE_WORDS for w in words)):
-        return repr(value)
-    return f"(value not shown, {len(value)} characters; --show-values shows it)"
 
 
 @record_rule(

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, wd
+from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown, wd
 from codecheck.checks.stages import STAGE2
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
@@ -57,7 +57,7 @@ def extra_named_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
     for i, n in enumerate(stage_numbers(cases)):
         if n == 0 and cases.complaints[i]:
-            emit(i, f"recorded at an extra named stage ({labels[i]!r}); the Code allows stage 1 and stage 2 only",
+            emit(i, f"recorded at an extra named stage ({shown(ctx, 'stage', labels[i])}); the Code allows stage 1 and stage 2 only",
                  column="stage")
 
 
@@ -75,7 +75,7 @@ def third_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
     for i, n in enumerate(stage_numbers(cases)):
         if n is not None and n >= 3 and cases.complaints[i]:
-            emit(i, f"recorded at stage {n} ({labels[i]!r}); the Code allows two stages, stage 2 being the final response",
+            emit(i, f"recorded at stage {n} ({shown(ctx, 'stage', labels[i])}); the Code allows two stages, stage 2 being the final response",
                  column="stage")
 
 
