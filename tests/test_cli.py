@@ -175,3 +175,13 @@ def test_junk_cells_under_a_good_header(tmp_path, cells):
     result = CliRunner().invoke(main, [str(path)])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code in (0, 1, 2)
+
+
+def test_documents_of_unknown_kind_in_a_folder_are_listed_not_silently_skipped(tmp_path):
+    (tmp_path / "notes.md").write_text("# Notes\nNothing to see.\n")
+    (tmp_path / "script.py").write_text("print(1)\n")
+    out = run(str(tmp_path)).output
+    assert "Not checked: 1 document(s) whose kind the name does not tell" in out and "notes.md" in out
+    assert "Skipped 1 file(s) of a type codecheck does not read" in out
+    named = CliRunner().invoke(main, [str(tmp_path / "notes.md")])
+    assert named.exit_code == 2 and "--kind" in named.output

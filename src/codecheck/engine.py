@@ -219,7 +219,7 @@ class Engine:
             if named:
                 results.problems.append(InputProblem(str(path), message))
             else:
-                results.skipped.append(str(path))
+                results.unknown_kind.append(str(path))
             return
         document = suppressions.prepare(reader.read(path))  # a .txt's `codecheck: disable=` lines are not letter text
         results.files.append(FileSummary(path=str(path), kind=kind))

@@ -56,6 +56,9 @@ class Results:
     problems: list[InputProblem] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    """Files a folder walk found that no reader takes (e.g. a .py next to the data)."""
+    unknown_kind: list[str] = field(default_factory=list)
+    """Documents a folder walk found whose kind cannot be told from their names."""
     suppressed: list["Suppressed"] = field(default_factory=list)
     """Findings removed by a `codecheck: disable=` comment or a `suppress:` config entry."""
     baselined: int = 0
@@ -70,6 +73,7 @@ class Results:
         self.problems.extend(part.problems)
         self.files.extend(part.files)
         self.skipped.extend(part.skipped)
+        self.unknown_kind.extend(part.unknown_kind)
         self.suppressed.extend(part.suppressed)
 
     def sorted_findings(self) -> list[Finding]:

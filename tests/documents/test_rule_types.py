@@ -297,6 +297,193 @@ def test_timescale_finding_is_located_where_the_amount_is(tmp_path):
     assert [block for block, _ in findings(rule, doc)] == ["20 working days."]
 
 
+def test_timescale_step_and_allow_can_read_the_heading(tmp_path):
+    """`read_heading: true`: step and allow.when see the heading in front of the sentence;
+    `unless_heading` skips sentences under a heading; `unless` still reads the sentence only."""
+    rule = one_rule(tmp_path, "timescale", """\
+        step: ['\\b(respond|response)']
+        read_heading: true
+        unless: ['\\bextend']
+        unless_heading: ['\\bstage 2\\b']
+        allow:
+          - when: ['\\bstage 1\\b.*\\brespon']
+            max_working_days: 10
+        max_working_days: 20
+        """, message="{amount} > {max}")
+
+    def md(heading: str, sentence: str) -> Document:
+        return Document(path="x.md", format="markdown", blocks=[
+            Block(text=heading, line=1, heading=heading), Block(text=sentence, line=3, heading=heading)])
+
+    assert findings(rule, md("Stage 1", "We will respond within 15 working days.")) == [
+        ("We will respond within 15 working days.", "15 working days > 10")]
+    assert findings(rule, md("Stage 1", "We will respond within 10 working days.")) == []
+    assert findings(rule, md("Stage 2", "We will respond within 15 working days.")) == []  # unless_heading
+    assert findings(rule, md("Stage 1", "We may extend it by 15 working days.")) == []      # unless (sentence)
+    # the heading can supply the step: "Stage 1 response" + "... within 15 working days"
+    assert len(findings(rule, md("Stage 1 response", "You will have it within 15 working days."))) == 1
+    # without read_heading the heading is not read
+    plain = one_rule(tmp_path / "plain", "timescale", """\
+        step: ['\\b(respond|response)']
+        allow:
+          - when: ['\\bstage 1\\b']
+            max_working_days: 10
+        max_working_days: 20
+        """)
+    assert findings(plain, md("Stage 1", "We will respond within 15 working days.")) == []
+
+
+def test_timescale_heading_keys_are_checked(tmp_path):
+    assert "rules.XT100.read_heading: not a key of a requires rule" in error_of(
+        tmp_path, rule_yaml("XT100", "requires", "any_of: ['x']\nread_heading: true\n"))
+    assert "rules.XT100.unless_heading[0]: invalid regular expression" in error_of(
+        tmp_path, rule_yaml("XT100", "timescale", "step: ['x']\nmax_working_days: 5\nunless_heading: ['(']\n"))
+
+
+# -- sentences: page furniture, tables, anchors ------------------------------------------------------
+
+
+def test_running_footer_and_page_numbers_do_not_break_a_sentence():
+    """PDF lines that repeat at the top or bottom of most pages (the page number changing) and
+    bare page numbers are left out of the running text, so a sentence joins across the break;
+    the blocks, and so the locations, stay as they were."""
+    blocks = [
+        Block(text="Acme Homes Complaints Policy", page=1, line=1),
+        Block(text="We will send our full response within 15 working", page=1, line=2),
+        Block(text="Acme Homes - Complaints Policy - page 1 of 3", page=1, line=3),
+        Block(text="Acme Homes Complaints Policy", page=2, line=1),
+        Block(text="days of the acknowledgement. If we need more", page=2, line=2),
+        Block(text="2", page=2, line=3),
+        Block(text="Acme Homes Complaints Policy", page=3, line=1),
+        Block(text="Page 3 of 3", page=3, line=2),
+        Block(text="time we will tell you.", page=3, line=3),
+        Block(text="Acme Homes - Complaints Policy - page 3 of 3", page=3, line=4),
+    ]
+    text = Text.from_blocks(blocks)
+    sentences = [text.text[a:b] for a, b in text.sentences]
+    assert "we will send our full response within 15 working days of the acknowledgement." in sentences
+    assert "if we need more time we will tell you." in sentences
+    (amount,) = find_amounts(text.text)
+    assert (amount.working_days, text.block_at(amount.start)) == (15, blocks[1])
+    # the running lines are still there, once each and as sentences of their own
+    assert text.text.count("acme homes complaints policy") == 1
+    assert text.text.count("page 1 of 3") == 1 and "page 3 of 3" not in text.text
+    assert text.block_at(text.text.index("acme homes complaints policy")) is blocks[0]
+    assert not any(s.startswith("2 ") or s == "2" for s in sentences)
+
+
+def test_a_page_label_footer_on_one_page_is_left_out():
+    blocks = [
+        Block(text="Our full stage 1 response is sent within 15 working", page=1),
+        Block(text="Acme Homes - Complaints Policy - page 1", page=1),
+        Block(text="days of the acknowledgement.", page=2),
+    ]
+    text = Text.from_blocks(blocks)
+    assert [text.text[a:b] for a, b in text.sentences][0] == (
+        "our full stage 1 response is sent within 15 working days of the acknowledgement.")
+
+
+def test_page_edge_text_that_does_not_repeat_is_kept_in_place():
+    blocks = [
+        Block(text="Stage 1", page=1, line=1),
+        Block(text="We will respond within 10 working days.", page=1, line=2),
+        Block(text="Stage 2", page=2, line=1),
+        Block(text="We will respond within 20 working days.", page=2, line=2),
+        Block(text="Section 3 is about remedies.", page=3, line=1),
+        Block(text="See page 2", page=3, line=2),
+    ]
+    text = Text.from_blocks(blocks)
+    assert text.text == ("stage 1 we will respond within 10 working days. stage 2 we will respond within "
+                         "20 working days. section 3 is about remedies. see page 2")
+
+
+def test_markdown_table_rows_are_sentences_of_their_own():
+    doc = Document(path="x.md", format="markdown", blocks=[
+        Block(text="Step Time", line=1, part="table"),
+        Block(text="Stage One acknowledgement 10 business days from receipt", line=3, part="table"),
+        Block(text="Stage Two response 30 business days", line=4, part="table"),
+    ])
+    text = Text.from_document(doc)
+    assert [text.text[a:b] for a, b in text.sentences] == [
+        "step time", "stage one acknowledgement 10 business days from receipt", "stage two response 30 business days"]
+
+
+def _cells(*texts: str, paragraph: int = 4) -> list[Block]:
+    return [Block(text=t, paragraph=paragraph, part="table") for t in texts]
+
+
+@pytest.mark.parametrize("cells, rows", [
+    # no header row: the first column's pattern ("Stage ...") starts each row
+    (("Stage One acknowledgement", "10 business days from receipt", "Stage One response",
+      "15 business days from acknowledgement", "Stage Two response", "30 business days"),
+     ["stage one acknowledgement 10 business days from receipt",
+      "stage one response 15 business days from acknowledgement", "stage two response 30 business days"]),
+    # a header row; the stride (2 cells) also splits a last row that starts differently
+    (("Step", "Timescale", "Stage 1 response", "10 working days", "Stage 2 response", "20 working days",
+      "Extension", "up to 20 working days"),
+     ["step timescale", "stage 1 response 10 working days", "stage 2 response 20 working days",
+      "extension up to 20 working days"]),
+    # a value column that repeats is not taken for the first column
+    (("Acknowledge", "5 working days", "Respond", "10 working days"),
+     ["acknowledge 5 working days respond 10 working days"]),
+    # two cells that make one statement stay one sentence
+    (("We will respond by", "14 March 2025"), ["we will respond by 14 march 2025"]),
+])
+def test_word_table_rows_are_found_from_the_first_column(cells, rows):
+    text = Text.from_document(Document(path="x.docx", format="docx", blocks=_cells(*cells)))
+    assert [text.text[a:b] for a, b in text.sentences] == rows
+
+
+def test_word_table_rows_given_by_the_reader_are_used():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, slots=True)
+    class RowBlock(Block):
+        row: int | None = None
+
+    blocks = [RowBlock(text=t, paragraph=4, part="table", row=r) for t, r in
+              [("Acknowledge", 1), ("5 working days", 1), ("Respond", 2), ("10 working days", 2)]]
+    text = Text.from_document(Document(path="x.docx", format="docx", blocks=blocks))
+    assert [text.text[a:b] for a, b in text.sentences] == ["acknowledge 5 working days", "respond 10 working days"]
+
+
+def test_forbids_unless_is_read_in_every_sentence_the_match_runs_into(tmp_path):
+    rule = one_rule(tmp_path, "forbids", FORBIDS)
+    under_heading = Document(path="x.md", format="markdown", blocks=[
+        Block(text="Informal", line=1, heading="Informal"),
+        Block(text="complaints are a thing we no longer use.", line=3, heading="Informal"),
+    ])
+    assert findings(rule, under_heading) == []
+    past_a_question = one_rule(tmp_path / "q", "forbids", """\
+        patterns: ['\\binformal\\W+complaints?\\b']
+        unless: ['\\bno longer\\b']
+        """)
+    assert findings(past_a_question, snippet("Is it informal? Complaints like that we no longer take.")) == []
+    assert len(findings(past_a_question, snippet("Is it informal? Complaints like that we take."))) == 1
+
+
+def test_caret_anchors_at_the_sentence_start_and_lookbehind_stays_in_the_sentence(tmp_path):
+    rule = one_rule(tmp_path, "forbids", """\
+        patterns: ['\\binformal (complaint|stage)s?\\b']
+        unless: ['^we (do not|don''t) have']
+        """)
+    assert findings(rule, snippet("Hello. We do not have an informal stage.")) == []
+    assert len(findings(rule, snippet("Hello. Sadly we do not have a choice: informal complaints go first."))) == 1
+    step = one_rule(tmp_path / "s", "timescale", """\
+        step: ['^we will respond']
+        max_working_days: 10
+        """)
+    assert len(findings(step, snippet("Stage 1. We will respond within 15 working days."))) == 1
+    behind = one_rule(tmp_path / "b", "timescale", """\
+        step: ['(?<=stage 1\\. )we will respond']
+        max_working_days: 10
+        """)
+    assert findings(behind, snippet("Stage 1. We will respond within 15 working days.")) == []
+    # $ anchors at the sentence end, as before
+    end = one_rule(tmp_path / "e", "timescale", "step: ['respond\\\\W*$']\nmax_working_days: 10\n")
+    assert len(findings(end, snippet("Within 15 working days we respond. Thanks."))) == 1
+
+
 # -- placeholder ------------------------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ class JsonFormatter:
                     for ne in results.not_evaluated
                 ],
                 "skipped": results.skipped,
+                "unknown_kind": results.unknown_kind,
                 "suppressed": len(results.suppressed),
                 "baselined": results.baselined,
             },

@@ -106,6 +106,9 @@ class TextFormatter:
                 lines.append(f"note: {summary.path}: {note}")
         if results.skipped:
             lines.append(f"Skipped {len(results.skipped)} file(s) of a type codecheck does not read, e.g. {results.skipped[0]}")
+        if results.unknown_kind:
+            lines.append(f"Not checked: {len(results.unknown_kind)} document(s) whose kind the name does not tell, e.g. "
+                         f"{results.unknown_kind[0]}; name the kind with a `documents:` glob in codecheck.yaml or --kind")
         if results.problems:
             lines.append(f"{len(results.problems)} input(s) could not be read (exit code 2).")
         return lines
