@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from codecheck import __version__
-from codecheck.errors import CodecheckError, ConfigError, UsageError
+from codecheck.errors import CodecheckError, UsageError
 from codecheck.findings import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

@@ -3,7 +3,7 @@ response, judged exactly as the section 6 rules judge it.
 
 The check rules report the late and overdue rows; the board report also needs
 the rows that were on time, still pending, or cannot be judged. Both must agree,
-so the statuses here follow ``codecheck.checks.stages`` line by line:
+and the rules in ``codecheck.checks.stages`` emit exactly the LATE and OVERDUE rows:
 
 * a step is owed where the stage is due (``Stage.due``);
 * acknowledgement: done on the acknowledgement date, or, where none is recorded,
@@ -20,12 +20,71 @@ rows with unreadable cells.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from codecheck.checks.base import CheckContext
-from codecheck.checks.stages import Stage, response_deadlines
 from codecheck.records import CaseBatch
+
+if TYPE_CHECKING:
+    from codecheck.checks.base import CheckContext
+
+
+@dataclass(frozen=True)
+class Stage:
+    number: int
+    start: str
+    start_words: str
+    start_event: str
+    ack: str
+    response: str
+    extended_to: str
+    extension_reason: str
+    extension_details: str
+    outcome: str
+    ack_days: int
+    response_days: int
+    extension_days: int
+
+    def due(self, cases: CaseBatch) -> np.ndarray:
+        """Rows where this stage's steps are owed."""
+        if self.number == 1:
+            return cases.accepted
+        escalated = ~np.isnat(cases.dates(self.start)) | ~np.isnat(cases.dates(self.ack))
+        return cases.accepted & escalated & cases.blank("escalation_refused_reason")
+
+    def withdrawn(self, cases: CaseBatch) -> np.ndarray:
+        return cases.derived(f"withdrawn {self.outcome}", lambda: np.array(
+            ["withdrawn" in v.lower() for v in cases.text(self.outcome)], dtype=bool))
+
+    def moved_on(self, cases: CaseBatch) -> np.ndarray:
+        """Rows where a later step is recorded, so a missing date here is a gap in
+        the record rather than a step still owed."""
+        later = ("escalation_requested_date", "stage2_ack_date", "stage2_response_date") if self.number == 1 else ()
+        out = np.zeros(len(cases), dtype=bool)
+        for column in later:
+            out |= ~np.isnat(cases.dates(column))
+        return out
+
+
+STAGE1 = Stage(
+    1, "received_date", "receipt", "received", "stage1_ack_date", "stage1_response_date", "stage1_extended_to",
+    "stage1_extension_reason", "stage1_extension_ombudsman_details", "stage1_outcome", 5, 10, 10,
+)
+STAGE2 = Stage(
+    2, "escalation_requested_date", "the escalation request", "stage 2 requested", "stage2_ack_date", "stage2_response_date",
+    "stage2_extended_to", "stage2_extension_reason", "stage2_extension_ombudsman_details", "stage2_outcome", 5, 20, 20,
+)
+
+
+def response_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Code's deadline from acknowledgement, the extended date where an extension
+    moved it later, and the deadline in force."""
+    base = ctx.calendar.deadlines(cases.dates(stage.ack), stage.response_days)
+    extended = cases.dates(stage.extended_to)
+    extended = np.where(extended > base, extended, np.datetime64("NaT", "D"))
+    return base, extended, np.where(np.isnat(extended), base, extended)
+
 
 NOT_DUE, ON_TIME, LATE, OVERDUE, PENDING, NOT_JUDGED = range(6)
 STATUS_NAMES = ("not_due", "on_time", "late", "overdue", "pending", "not_judged")

@@ -8,68 +8,23 @@ stage 2 (6.2-6.5, 6.11, 6.14-6.16) and a different handler at stage 2 (6.13).
 | stage 2 acknowledgement  | escalation_requested_date  | 5 WD  | none                          | 6.11       |
 | stage 2 response         | stage2_ack_date            | 20 WD | up to 20 WD more without good reason | 6.14, 6.15 |
 
-Both stages share one implementation; a :class:`Stage` names the columns
-and limits. An open case is judged against ``--as-of``: a step not taken by
+Both stages share one implementation; a :class:`~codecheck.timeliness.Stage`
+names the columns and limits, and :mod:`codecheck.timeliness` judges each step
+(the board report uses the same judgement). An open case is judged against ``--as-of``: a step not taken by
 its deadline is overdue.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, wd
 from codecheck.findings import Severity
+from codecheck import timeliness
 from codecheck.records import CaseBatch
-
-
-@dataclass(frozen=True)
-class Stage:
-    number: int
-    start: str
-    start_words: str
-    start_event: str
-    ack: str
-    response: str
-    extended_to: str
-    extension_reason: str
-    extension_details: str
-    outcome: str
-    ack_days: int
-    response_days: int
-    extension_days: int
-
-    def due(self, cases: CaseBatch) -> np.ndarray:
-        """Rows where this stage's steps are owed."""
-        if self.number == 1:
-            return cases.accepted
-        escalated = ~np.isnat(cases.dates(self.start)) | ~np.isnat(cases.dates(self.ack))
-        return cases.accepted & escalated & cases.blank("escalation_refused_reason")
-
-    def withdrawn(self, cases: CaseBatch) -> np.ndarray:
-        return cases.derived(f"withdrawn {self.outcome}", lambda: np.array(
-            ["withdrawn" in v.lower() for v in cases.text(self.outcome)], dtype=bool))
-
-    def moved_on(self, cases: CaseBatch) -> np.ndarray:
-        """Rows where a later step is recorded, so a missing date here is a gap in
-        the record rather than a step still owed."""
-        later = ("escalation_requested_date", "stage2_ack_date", "stage2_response_date") if self.number == 1 else ()
-        out = np.zeros(len(cases), dtype=bool)
-        for column in later:
-            out |= ~np.isnat(cases.dates(column))
-        return out
-
-
-STAGE1 = Stage(
-    1, "received_date", "receipt", "received", "stage1_ack_date", "stage1_response_date", "stage1_extended_to",
-    "stage1_extension_reason", "stage1_extension_ombudsman_details", "stage1_outcome", 5, 10, 10,
-)
-STAGE2 = Stage(
-    2, "escalation_requested_date", "the escalation request", "stage 2 requested", "stage2_ack_date", "stage2_response_date",
-    "stage2_extended_to", "stage2_extension_reason", "stage2_extension_ombudsman_details", "stage2_outcome", 5, 20, 20,
-)
+from codecheck.timeliness import STAGE1, STAGE2, Stage, response_deadlines  # noqa: F401  (STAGE1/2 used by other modules)
 
 
 # -- shared implementations ------------------------------------------------------
@@ -78,13 +33,10 @@ STAGE2 = Stage(
 def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit, *, report_overdue: bool) -> None:
     cal = ctx.calendar
     start, ack, response = cases.dates(stage.start), cases.dates(stage.ack), cases.dates(stage.response)
-    due = stage.due(cases)
-    deadline = cal.deadlines(start, stage.ack_days)
-    # Without an acknowledgement date, the response is the first evidence the
-    # complaint was acknowledged: a response inside 5 working days is no breach.
-    done = np.where(np.isnat(ack), response, ack)
-    taken = cal.counts(start, done)
-    for i in indexes(due & (done > deadline)):
+    step = timeliness.acknowledgement(stage, cases, ctx)
+    deadline = step.deadline
+    taken = cal.counts(start, step.done)
+    for i in indexes(step.status == timeliness.LATE):
         if not np.isnat(ack[i]):
             emit(i, f"acknowledged {d(ack[i])}, {wd(taken[i])} after {stage.start_words} on {d(start[i])}; "
                     f"the Code allows {stage.ack_days} (deadline {d(deadline[i])})", column=stage.ack)
@@ -95,31 +47,20 @@ def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emi
     if not report_overdue:
         return
     as_of = ctx.as_of64
-    still_open = due & np.isnat(done) & ~stage.moved_on(cases) & ~stage.withdrawn(cases)
-    overdue = still_open & (deadline < as_of)
     late_by = cal.counts(deadline, np.full(len(cases), as_of))
-    for i in indexes(overdue):
+    for i in indexes(step.status == timeliness.OVERDUE):
         emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_event} {d(start[i])}, deadline "
                 f"{d(deadline[i])} ({stage.ack_days} working days), now {wd(late_by[i])} late", column=stage.ack)
-
-
-def response_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The Code's deadline from acknowledgement, the extended date where an extension
-    moved it later, and the deadline in force."""
-    base = ctx.calendar.deadlines(cases.dates(stage.ack), stage.response_days)
-    extended = cases.dates(stage.extended_to)
-    extended = np.where(extended > base, extended, np.datetime64("NaT", "D"))
-    return base, extended, np.where(np.isnat(extended), base, extended)
 
 
 def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     cal = ctx.calendar
     ack, response = cases.dates(stage.ack), cases.dates(stage.response)
-    due = stage.due(cases) & ~np.isnat(ack)
     base, extended, deadline = response_deadlines(stage, cases, ctx)
+    step = timeliness.response(stage, cases, ctx)
     taken = cal.counts(ack, response)
     word = "final" if stage.number == 2 else "full"
-    for i in indexes(due & (response > deadline)):
+    for i in indexes(step.status == timeliness.LATE):
         if np.isnat(extended[i]):
             emit(i, f"{word} stage {stage.number} response issued {d(response[i])}, {wd(taken[i])} after acknowledgement "
                     f"on {d(ack[i])}; the Code allows {stage.response_days} (deadline {d(base[i])}) and no extension is recorded",
@@ -129,9 +70,8 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
                     f"{d(extended[i])} ({wd(cal.count(extended[i], response[i]))} late; "
                     f"the Code's deadline was {d(base[i])})", column=stage.response)
     as_of = ctx.as_of64
-    still_open = due & np.isnat(response) & ~stage.moved_on(cases) & ~stage.withdrawn(cases)
     late_by = cal.counts(deadline, np.full(len(cases), as_of))
-    for i in indexes(still_open & (deadline < as_of)):
+    for i in indexes(step.status == timeliness.OVERDUE):
         ext = f", extended to {d(extended[i])}" if not np.isnat(extended[i]) else ""
         emit(i, f"overdue: no stage {stage.number} response as of {d(as_of)}; acknowledged {d(ack[i])}, deadline "
                 f"{d(base[i])} ({stage.response_days} working days{ext}), now {wd(late_by[i])} late", column=stage.response)
@@ -140,8 +80,7 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
 def check_extension_length(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     base, extended, _ = response_deadlines(stage, cases, ctx)
     length = ctx.calendar.counts(base, extended)
-    too_long = stage.due(cases) & ~np.isnat(extended) & (length > stage.extension_days) & cases.blank(stage.extension_reason)
-    for i in indexes(too_long):
+    for i in indexes(stage.due(cases) & timeliness.extension_too_long(stage, cases, ctx)):
         emit(i, f"stage {stage.number} response deadline extended to {d(extended[i])}, {wd(length[i])} beyond the Code's "
                 f"deadline of {d(base[i])}, with no reason recorded; an extension of more than {stage.extension_days} "
                 f"working days needs a good reason, explained to the resident", column=stage.extension_reason)

@@ -495,7 +495,7 @@ def _group_figures(b: Builder, name: str, order: Iterable[str], of: np.ndarray, 
 
 def figures(b: Builder, homes: int | None) -> list[Section]:
     c = b.c
-    s1_needs, s2_needs = (), (STAGE2.start,)
+    s2_needs = (STAGE2.start,)
     outcome1_of = sum((v for k, v in b.t.groups["outcome1"].items() if k != NO_OUTCOME), np.zeros(b.t.nq, dtype=np.int64))
     outcome2_of = sum((v for k, v in b.t.groups["outcome2"].items() if k != NO_OUTCOME), np.zeros(b.t.nq, dtype=np.int64))
     volume = Section("volume", "Volume", "9.7(a)", "How many complaints and service requests the records hold.", [

@@ -8,7 +8,7 @@ from html import escape
 from codecheck import __version__
 from codecheck.report import svg
 from codecheck.report.figures import Cell, Figure, Report, Section
-from codecheck.report.render_md import cell_text, column_heads, intro_lines, pct_text
+from codecheck.report.render_md import cell_text, intro_lines, pct_text
 
 CSS = """
 :root { --ink: #222; --muted: #555; --rule: #c8c8c8; --band: #f2f5f9; --accent: #1f4e79; }
