@@ -494,6 +494,127 @@ def test_forbids_finding_is_located():
     assert got[0][1].startswith("'Stage 0'")
 
 
+# -- the engine on policy-shaped input: page furniture, tables, headings ---------------------
+
+TIMESCALE_RULES = {rule_id for rule_id in RULES if rule_id.endswith("T")}
+
+
+def all_findings(document: Document) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for rule in RULES.values():
+        rule.check(document, None, lambda block, message, rule_id=rule.id: out.append((rule_id, message)))
+    return out
+
+
+def fired(document: Document, among: set[str] | None = None) -> set[str]:
+    ids = {rule_id for rule_id, _ in all_findings(document)}
+    return ids & among if among is not None else ids
+
+
+def test_running_footer_inside_a_sentence_hides_no_breach():
+    doc = Document(path="complaints-policy.pdf", format="pdf", pages=2, blocks=[
+        Block(text="We will send our full stage 1 response within 15 working", page=1, line=1),
+        Block(text="Acme Homes - Complaints Policy - page 1", page=1, line=2),
+        Block(text="days of the acknowledgement.", page=2, line=1),
+    ])
+    assert fired(doc, TIMESCALE_RULES) == {"CP603T"}
+    assert "CP603" not in fired(doc)
+
+
+def test_running_footer_inside_a_sentence_gives_no_false_alarm():
+    lines = [
+        ["We will acknowledge your complaint within five working"],
+        ["days of receiving it. We will send our stage 1 response within 10 working"],
+        ["days of the acknowledgement. Stage 2 responses are sent within twenty working"],
+        ["days of acknowledging the escalation request."],
+    ]
+    blocks = []
+    for page, body in enumerate(lines, 1):
+        blocks.append(Block(text="Acme Homes Complaints Policy", page=page, line=1))
+        blocks += [Block(text=t, page=page, line=n) for n, t in enumerate(body, 2)]
+        blocks.append(Block(text=f"Version 2 - Page {page} of {len(lines)}", page=page, line=len(body) + 2))
+    doc = Document(path="complaints-policy.pdf", format="pdf", pages=len(lines), blocks=blocks)
+    assert fired(doc) & {"CP602", "CP603", "CP614", *TIMESCALE_RULES} == set()
+
+
+TABLE = [
+    ("Stage One acknowledgement", "10 business days from receipt"),
+    ("Stage One response", "15 business days from acknowledgement"),
+    ("Stage Two response", "30 business days"),
+]
+GOOD_TABLE = [
+    ("Stage One acknowledgement", "5 business days from receipt"),
+    ("Stage One response", "10 business days from acknowledgement"),
+    ("Stage Two response", "20 business days"),
+]
+
+
+def markdown_table(rows) -> Document:
+    blocks = [Block(text="Step Timescale", line=1, part="table")]
+    blocks += [Block(text=f"{a} {b}", line=n, part="table") for n, (a, b) in enumerate(rows, 3)]
+    return Document(path="complaints-policy.md", format="markdown", blocks=blocks)
+
+
+def word_table(rows, header: bool = False) -> Document:
+    cells = ["Step", "Timescale"] if header else []
+    cells += [cell for row in rows for cell in row]
+    return Document(path="complaints-policy.docx", format="docx",
+                    blocks=[Block(text="The timescales are:", paragraph=4),
+                            *[Block(text=c, paragraph=5, part="table") for c in cells]])
+
+
+@pytest.mark.parametrize("make", [markdown_table, word_table, lambda rows: word_table(rows, header=True)],
+                         ids=["markdown", "docx", "docx-header"])
+def test_each_table_row_is_read_on_its_own(make):
+    found = [(r, m) for r, m in all_findings(make(TABLE)) if r in TIMESCALE_RULES]
+    assert {r for r, _ in found} == {"CP602T", "CP603T", "CP614T"}
+    (stage2,) = [m for r, m in found if r == "CP614T"]
+    assert "more than the 20 working days" in stage2  # row 1's "from receipt" does not apply to row 3
+    assert fired(make(GOOD_TABLE)) & {"CP602", "CP603", "CP614", *TIMESCALE_RULES} == set()
+
+
+def under(heading: str, sentence: str) -> Document:
+    return Document(path="complaints-policy.md", format="markdown", blocks=[
+        Block(text="Our complaints procedure", line=1, heading="Our complaints procedure"),
+        Block(text=heading, line=3, heading=heading),
+        Block(text=sentence, line=5, heading=heading),
+    ])
+
+
+@pytest.mark.parametrize("heading, sentence, expected", [
+    ("Stage 1", "We will respond within 15 working days of acknowledging your complaint.", {"CP603T"}),
+    ("Stage 1", "We will respond within 10 working days of acknowledging your complaint.", set()),
+    ("Stage 1", "We will respond within 15 working days of receiving your complaint.", set()),
+    ("Stage one", "We will acknowledge your complaint within 10 working days.", {"CP602T"}),
+    ("Stage 1", "If you ask us to escalate, we will respond within 20 working days.", set()),
+    ("Stage 1", "If we need more time we will tell you; we will not extend by more than 10 working days.", set()),
+    ("Stage 1", "We may extend the time to respond by up to 20 working days.", {"CP604T"}),
+    ("Stage 2", "We will respond within 30 working days.", {"CP614T"}),
+    ("Stage 2", "We will respond within 20 working days of acknowledging your request.", set()),
+    ("Stage Two", "You will get our reply within 25 working days of receiving your request.", set()),
+    ("Stage 2", "We will acknowledge your request within 10 working days.", {"CP611T"}),
+    ("Stage 2", "We will acknowledge your request within 5 working days.", set()),
+    ("Stage 2", "If we need more time we won't extend by more than 20 working days.", set()),
+    ("Stage 2 - review", "We will acknowledge it within 5 working days and respond within 20 working days.", set()),
+    ("Timescales", "Stage 1 responses are sent within 10 working days; stage 2 responses within 20 working days.",
+     set()),
+    ("Service requests", "We will respond to a repair request within 25 working days.", set()),
+    ("9. The Housing Ombudsman", "The Ombudsman will normally respond within 25 working days.", set()),
+    ("Complaints about repairs", "We will respond within 15 working days at stage 1.", {"CP603T"}),
+    ("Complaints about repairs", "We will respond within 25 working days.", {"CP603T"}),
+])
+def test_timescales_read_the_heading(heading, sentence, expected):
+    assert fired(under(heading, sentence), TIMESCALE_RULES) == expected
+
+
+def test_forbids_match_running_past_a_heading_keeps_its_negation():
+    informal = Document(path="complaints-policy.md", format="markdown", blocks=[
+        Block(text="Informal", line=1, heading="Informal"),
+        Block(text="complaints are not part of our process.", line=3, heading="Informal"),
+    ])
+    assert "CP502" not in fired(informal)
+
+
 # -- the fixtures ---------------------------------------------------------------------------
 
 

@@ -4,6 +4,21 @@ A document is matched as one normalised text: its blocks joined with spaces,
 so a phrase wrapped across lines, paragraphs or pages still matches, and a
 match offset maps back to the :class:`Block` it starts in (for locations).
 
+Sentences (:attr:`Text.sentences`) end at ". ! ?" (not after abbreviations),
+at headings, at blank lines (text, Markdown), at each paragraph (docx, html),
+and at the end of each table row: a Markdown pipe-table line, a Word table row
+(the reader's ``row`` when a block has one, otherwise found from the first
+column, see :func:`_table_row_starts`), an HTML table cell.
+
+Page furniture (:func:`_page_furniture`): in a paged document (PDF) the lines
+that repeat at the top or bottom of most pages (a changing page number allowed)
+and bare page-number lines ("3", "Page 3 of 12", "... - page 3") are left out
+of the running text, so a sentence that runs over a page break joins up. A
+running header or footer is added once, as its own paragraph, at the end (a
+rule can still find what it says), after a line break so that ``.`` in a
+pattern does not join it to the text before it; bare page numbers are dropped.
+The blocks themselves, and so the locations, are unchanged.
+
 Normalising (:func:`normalize`): NFKC; lower case; curly quotes to straight;
 every dash to "-"; soft hyphens and zero-width characters dropped; a word
 hyphenated across a line break rejoined ("com-\\nplaint" -> "complaint"); every
@@ -11,7 +26,9 @@ run of whitespace (line, block and page breaks too) to one space.
 
 Patterns (:func:`compile_pattern`) are Python regular expressions applied to
 the normalised text, case-insensitively; a literal space in a pattern matches
-any run of whitespace.
+any run of whitespace. A search limited to a span (a sentence) matches within
+that span's text alone: ``^`` and ``$`` anchor at its start and end, and
+lookbehinds and ``\\b`` cannot see the text around it.
 
 Amounts of time (:func:`find_amounts`): "10 working days", "ten (10) business
 days", "twenty-five work days", "3 weeks" (= 15 working days), "a fortnight".
@@ -23,6 +40,7 @@ working-day limits).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -232,19 +250,30 @@ class Text:
     # -- building ----------------------------------------------------------------
     @classmethod
     def from_blocks(cls, blocks: list[Block], paragraphs: bool = False) -> Text:
-        """Join blocks; `paragraphs` says each block is a whole paragraph (docx, html)."""
+        """Join blocks; `paragraphs` says each block is a whole paragraph (docx, html).
+
+        Page furniture of a paged document is left out of the run of text and its
+        running headers/footers are added once at the end (see :func:`_page_furniture`)."""
+        pieces = [clean(block.text) for block in blocks]
+        skip, tail = _page_furniture(blocks, pieces)
+        order = [i for i in range(len(blocks)) if i not in skip and pieces[i]]
+        row_starts = _row_starts([blocks[i] for i in order], [pieces[i] for i in order]) if paragraphs else set()
+        sequence = [(i, n in row_starts, False) for n, i in enumerate(order)]
+        sequence += [(i, False, True) for i in tail]
         cased_parts: list[str] = []
         starts: list[int] = []
         kept: list[Block] = []
         breaks: list[int] = []
         pos = 0
         previous: Block | None = None
-        for block in blocks:
-            piece = clean(block.text)
-            if not piece:
-                continue
+        for index, new_row, apart in sequence:
+            block, piece = blocks[index], pieces[index]
             if cased_parts:
-                hard = _hard_break(previous, block) or (paragraphs and not _same_table(previous, block))
+                hard = (
+                    apart
+                    or _hard_break(previous, block)
+                    or (paragraphs and (new_row or not _same_table(previous, block)))
+                )
                 prev = cased_parts[-1]
                 if not hard and len(prev) >= 2 and prev[-1] == "-" and prev[-2].isalpha():
                     if piece[0].isalpha() and piece[0].islower():
@@ -252,7 +281,9 @@ class Text:
                         pos -= 1
                     joiner = ""
                 else:
-                    joiner = " "
+                    # a furniture copy goes on a line of its own: "." in a pattern does not
+                    # run into it from the text before, nor on into the next copy
+                    joiner = "\n" if apart else " "
                 if hard:
                     breaks.append(pos)
                 cased_parts.append(joiner)
@@ -290,22 +321,33 @@ class Text:
     def hit(self, start: int, end: int) -> Hit:
         return Hit(start, end, self.cased[start:end], self.block_at(start))
 
+    def _span(self, start: int, end: int | None) -> tuple[str, int]:
+        """The text to match in [start, end) and its offset: the span's own text, so that
+        ^, $, \\b and lookbehinds see the span (a sentence) alone."""
+        end = len(self.text) if end is None else min(end, len(self.text))
+        start = max(start, 0)
+        if start == 0 and end == len(self.text):
+            return self.text, 0
+        return self.text[start:end], start
+
     def finditer(self, pattern: str, start: int = 0, end: int | None = None) -> Iterator[Hit]:
-        regex = compile_pattern(pattern)
-        end = len(self.text) if end is None else end
-        for m in regex.finditer(self.text, start, end):
+        """Matches of `pattern` within [start, end) (matched in that span's text alone)."""
+        target, base = self._span(start, end)
+        for m in compile_pattern(pattern).finditer(target):
             if m.end() > m.start():
-                yield self.hit(m.start(), m.end())
+                yield self.hit(base + m.start(), base + m.end())
 
     def search(self, patterns: list[str] | tuple[str, ...], start: int = 0, end: int | None = None) -> Hit | None:
         """The earliest match of any of `patterns` in [start, end), or None."""
-        best: Hit | None = None
+        target, base = self._span(start, end)
+        best: tuple[int, int] | None = None
         for pattern in patterns:
-            for hit in self.finditer(pattern, start, end):
-                if best is None or hit.start < best.start:
-                    best = hit
-                break
-        return best
+            for m in compile_pattern(pattern).finditer(target):
+                if m.end() > m.start():
+                    if best is None or m.start() < best[0]:
+                        best = (m.start(), m.end())
+                    break
+        return None if best is None else self.hit(base + best[0], base + best[1])
 
     # -- sentences -------------------------------------------------------------------
     @property
@@ -320,10 +362,23 @@ class Text:
         i = bisect.bisect_right([s for s, _ in spans], offset) - 1
         return spans[max(i, 0)] if spans else (0, len(self.text))
 
+    def sentences_over(self, start: int, end: int) -> tuple[int, int]:
+        """The span from the sentence where [start, end) starts to the one where it ends
+        (one sentence unless the span runs past a sentence end)."""
+        first = self.sentence_at(start)
+        last = self.sentence_at(max(start, end - 1))
+        return first[0], max(first[1], last[1])
+
+    def heading_at(self, offset: int) -> str | None:
+        """The heading of the block at `offset` (None when it has none)."""
+        block = self.block_at(offset)
+        return block.heading if block is not None and block.heading else None
+
 
 def _same_table(previous: Block | None, block: Block) -> bool:
-    """Cells of one Word table (same paragraph number): read as one run of text, so
-    "New response date" in one cell and "14 March" in the next are one sentence."""
+    """Cells of one Word table (same paragraph number): the cells of a row read as one
+    run of text, so "New response date" in one cell and "14 March" in the next are one
+    sentence; each row is a sentence of its own (:func:`_table_row_starts`)."""
     return (
         previous is not None
         and previous.part == block.part == "table"
@@ -338,12 +393,217 @@ def _hard_break(previous: Block | None, block: Block) -> bool:
         return False
     if previous.part != block.part:
         return True
+    if (
+        block.part == "table"
+        and previous.line is not None
+        and block.line is not None
+        and previous.paragraph is None
+        and block.paragraph is None
+    ):
+        return True  # a line-based table (Markdown pipe table): each line is a row
     if (previous.heading and previous.text == previous.heading) or (block.heading and block.text == block.heading):
         return True
     if previous.page == block.page and previous.line is not None and block.line is not None:
         # A blank line between them (text, Markdown) ends the paragraph; PDF line
         # numbers count only non-blank lines, so they never show a gap.
         return block.line > previous.line + 1 and previous.page is None
+    return False
+
+
+# -- Word table rows ---------------------------------------------------------------
+
+_KEY_WORD = re.compile(r"[^\W_]+(?:['.][^\W_]+)*")
+_ENUMERATION = re.compile(r"^[(\[]?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,4})[.)\]]?$")
+
+
+def _cell_key(piece: str) -> str | None:
+    """A cell's first-column pattern: its first word ("stage" for "Stage One response"),
+    "#" for a bare number or item label ("1.2", "(a)"), "#" + the next word for a number
+    that starts a value ("#business" for "5 business days")."""
+    words = normalize(piece).split()
+    if not words:
+        return None
+    if _ENUMERATION.match(words[0]):
+        if len(words) == 1:
+            return "#"
+        if words[0][:1].isdigit():
+            following = _KEY_WORD.search(words[1])
+            return "#" + (following.group(0) if following else "")
+    first = _KEY_WORD.search(words[0])
+    return re.sub(r"\d+", "#", first.group(0)) if first else None
+
+
+def _table_row_starts(cells: list[Block], pieces: list[str]) -> set[int]:
+    """Which cells (positions in one Word table's cells, in reading order) begin a row.
+
+    A reader that knows the rows gives each cell a ``row``; then a row begins where it
+    changes. Otherwise (the docx reader gives one block per non-empty cell, with the
+    table's paragraph number and no row) rows are found from the first column: the
+    commonest repeating cell pattern (:func:`_cell_key`) whose first repeat is a whole
+    number of its strides from the table's start (so a value column, one cell in, is not
+    taken for it) marks where rows begin; cells before it are split at the same stride
+    (a header row); when every repeat is the same stride apart, the same stride also
+    splits any last rows that start differently. A table with no such pattern stays one
+    run of text (two cells "We will respond by" | "14 March" read as one sentence).
+    """
+    rows = [getattr(cell, "row", None) for cell in cells]
+    if cells and all(row is not None for row in rows):
+        return {i for i in range(1, len(cells)) if rows[i] != rows[i - 1]}
+    positions: dict[str, list[int]] = {}
+    for i, piece in enumerate(pieces):
+        key = _cell_key(piece)
+        if key is not None:
+            positions.setdefault(key, []).append(i)
+    best: list[int] | None = None
+    for found in positions.values():
+        if len(found) < 2 or found[0] % (found[1] - found[0]):
+            continue
+        if best is None or (len(found), -found[0]) > (len(best), -best[0]):
+            best = found
+    if best is None:
+        return set()
+    stride = best[1] - best[0]
+    starts = set(best)
+    if stride > 1:
+        starts |= set(range(0, best[0], stride))
+        if all(b - a == stride for a, b in itertools.pairwise(best)):
+            starts |= set(range(best[-1], len(cells), stride))
+    starts.discard(0)
+    return starts
+
+
+def _row_starts(blocks: list[Block], pieces: list[str]) -> set[int]:
+    """Positions in `blocks` of Word table cells that begin a new row of their table."""
+    out: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        j = i + 1
+        while j < len(blocks) and _same_table(blocks[j - 1], blocks[j]):
+            j += 1
+        if j - i > 1:
+            out |= {i + k for k in _table_row_starts(blocks[i:j], pieces[i:j])}
+        i = j
+    return out
+
+
+# -- page furniture (running headers and footers, page numbers) ------------------------
+
+_EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be furniture
+_PAGE_ONLY = re.compile(
+    r"^(?:(?:page|pg\.?|p\.)\s*)?[-(\[]?\s*(?P<n>\d{1,4})\s*[-)\]]?(?:\s*(?:of|/)\s*(?P<of>\d{1,4}))?$",
+    re.IGNORECASE,
+)
+_PAGE_LABEL_END = re.compile(
+    r"(?:^|[\s|:,\-])(?:page|pg\.?)\s*(?P<n>\d{1,4})(?:\s*(?:of|/)\s*(?P<of>\d{1,4}))?$",
+    re.IGNORECASE,
+)
+
+
+def _page_furniture(blocks: list[Block], pieces: list[str]) -> tuple[set[int], list[int]]:
+    """Furniture of a paged document: (indexes of blocks to leave out of the run of text,
+    indexes of the running headers/footers to add once at the end).
+
+    Only the first and last few lines of each page are candidates. A line is furniture
+    when it is only a page number ("3", "- 3 -", "Page 3", "3 of 12"; a bare number must
+    be the page's number, or differ from it by the same amount on two or more pages); when
+    it ends with a page label ("... - Page 3", "... | page 3 of 12", the number the page's
+    own or followed by "of N"); or when the same line repeats at the edges of more than half
+    the pages (at least 2; with a number that changes, at least 3 pages, the number keeping
+    in step with the page number; word for word, only if the text inside it differs from
+    page to page). Lines that are only a page number are dropped; the others are kept once,
+    their first copy, at the end of the text.
+    """
+    pages: dict[int, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if block.page is not None and pieces[i]:
+            pages.setdefault(block.page, []).append(i)
+    if not pages:
+        return set(), []
+    edges: list[tuple[int, int]] = []  # (block index, page)
+    for page, lines in pages.items():
+        chosen = lines[:_EDGE_LINES] + [i for i in lines[-_EDGE_LINES:] if i not in lines[:_EDGE_LINES]]
+        edges += [(i, page) for i in chosen]
+
+    dropped: set[int] = set()
+    furniture: set[int] = set()
+    bare: list[tuple[int, int, int]] = []  # (index, page, number)
+    for i, page in edges:
+        text = pieces[i]
+        only = _PAGE_ONLY.match(text)
+        if only:
+            number = int(only.group("n"))
+            if only.group("of") or re.match(r"(?i)p", text):
+                dropped.add(i)  # "Page 3", "3 of 12"
+            else:
+                bare.append((i, page, number))
+            continue
+        label = _PAGE_LABEL_END.search(text)
+        if label and (label.group("of") or int(label.group("n")) == page):
+            furniture.add(i)
+    offsets: dict[int, int] = {}
+    for _, page, number in bare:
+        offsets[number - page] = offsets.get(number - page, 0) + 1
+    for i, page, number in bare:
+        if number == page or offsets[number - page] >= 2:
+            dropped.add(i)
+
+    count = len(pages)
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for i, page in edges:
+        if i not in dropped:
+            groups.setdefault(re.sub(r"\d+", "#", normalize(pieces[i])), []).append((i, page))
+    repeating: list[tuple[list[tuple[int, int]], bool]] = []
+    for members in groups.values():
+        on_pages = {page for _, page in members}
+        if len(on_pages) < 2 or 2 * len(on_pages) <= count:
+            continue
+        same = len({normalize(pieces[i]) for i, _ in members}) == 1
+        if not same and (len(on_pages) < 3 or not _numbers_follow_pages(members, pieces)):
+            continue
+        repeating.append((members, same))
+    candidates = dropped | furniture | {i for members, _ in repeating for i, _ in members}
+    for members, same in repeating:
+        # A line that repeats word for word is furniture only if what lies inside it (towards
+        # the body) changes from page to page: body text that repeats page after page is not.
+        if same and not _varying_inside(members, pages, candidates, pieces):
+            continue
+        furniture |= {i for i, _ in members}
+
+    tail: list[int] = []
+    seen: set[str] = set()
+    for i in sorted(furniture):
+        key = re.sub(r"\d+", "#", normalize(pieces[i]))
+        if key not in seen:
+            seen.add(key)
+            tail.append(i)
+    return dropped | furniture, tail
+
+
+def _varying_inside(
+    members: list[tuple[int, int]], pages: dict[int, list[int]], candidates: set[int], pieces: list[str]
+) -> bool:
+    """Is the first line inside these edge lines (past any other furniture candidates)
+    different on different pages?"""
+    inside: set[str | None] = set()
+    for i, page in members:
+        lines = pages[page]
+        k = lines.index(i)
+        step = 1 if k < _EDGE_LINES else -1
+        while 0 <= k < len(lines) and lines[k] in candidates:
+            k += step
+        inside.add(normalize(pieces[lines[k]]) if 0 <= k < len(lines) else None)
+    return len(inside) > 1
+
+
+def _numbers_follow_pages(members: list[tuple[int, int]], pieces: list[str]) -> bool:
+    """Does some number in these lines keep in step with their page numbers?"""
+    numbers = [[int(n) for n in re.findall(r"\d+", pieces[i])] for i, _ in members]
+    width = len(numbers[0])
+    if any(len(row) != width for row in numbers):
+        return False
+    for k in range(width):
+        if len({row[k] - page for row, (_, page) in zip(numbers, members)}) == 1:
+            return True
     return False
 
 

@@ -26,14 +26,33 @@ Patterns are regular expressions over normalised text (see
   (what each ``all_of`` group is, for ``{missing}``). One finding for the
   document as a whole when not met.
 - ``forbids``: each match of ``patterns`` is a finding at its block, unless one
-  of ``unless`` matches in the same sentence.
+  of ``unless`` matches in the sentence it is in (every sentence it overlaps, read
+  together, when a match runs past a sentence end or a heading).
 - ``timescale``: in a sentence matching ``step`` (and none of ``unless``), an
   amount in working days or weeks above ``max_working_days`` is a finding;
   ``allow`` lists ``{when, max_working_days}`` for sentences that count from an
-  earlier point (e.g. from receipt rather than acknowledgement).
+  earlier point (e.g. from receipt rather than acknowledgement); the first
+  ``allow`` whose ``when`` matches sets the limit. Headings (optional):
+  ``read_heading: true`` matches ``step`` and every ``allow.when`` against the
+  sentence's heading and the sentence read together ("<heading>: <sentence>"),
+  so "## Stage 1" above "We will respond within 15 working days" reads as a
+  stage 1 response; ``unless`` still reads the sentence alone. ``unless_heading``
+  skips every sentence under a heading that matches one of its patterns (e.g.
+  a stage 1 rule under "Stage 2"). The heading is the one of the block the
+  sentence starts in (the nearest heading above it; a heading's own sentence has
+  itself). PDF and plain text have no headings.
 - ``placeholder``: unfilled template placeholders; well-formed merge fields are not.
 - ``conditional``: when one of ``if_any`` matches and none of ``then_any``
   matches anywhere, one finding at the first ``if_any`` match.
+
+Where patterns are matched: ``any_of``/``all_of``, ``patterns``, ``if_any`` and
+``then_any`` search the whole document text (``^`` and ``$`` are its start and
+end); ``unless``, ``step``, ``allow.when`` and ``all_of`` with ``scope: sentence``
+search one sentence, matched in that sentence's text alone: ``^`` anchors at the
+sentence start and ``$`` at its end (after its full stop, so write ``\\W*$`` for
+"at the end"), and lookbehinds and ``\\b`` cannot see the text before it. With
+``read_heading`` the text searched is "<heading>: <sentence>", so ``^`` is the
+start of the heading. ``within`` and ``unless_heading`` search the heading alone.
 
 A pack that cannot be read or is invalid is a :class:`ConfigError` naming the
 file and the key path.
@@ -41,6 +60,7 @@ file and the key path.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import string
@@ -69,7 +89,11 @@ KINDS = tuple(DOCUMENT_KINDS)
 TYPE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "requires": ((), ("any_of", "all_of", "within", "scope", "names"), ("missing",)),
     "forbids": (("patterns",), ("unless",), ("match",)),
-    "timescale": (("step", "max_working_days"), ("unless", "allow"), ("match", "amount", "days", "max")),
+    "timescale": (
+        ("step", "max_working_days"),
+        ("unless", "allow", "read_heading", "unless_heading"),
+        ("match", "amount", "days", "max"),
+    ),
     "placeholder": ((), (), ("match",)),
     "conditional": (("if_any", "then_any"), (), ("match",)),
 }
@@ -108,6 +132,8 @@ class RuleSpec(BaseModel):
     step: list[str] | None = None
     max_working_days: int | None = None
     allow: list[Allow] | None = None
+    read_heading: bool | None = None
+    unless_heading: list[str] | None = None
     # conditional
     if_any: list[str] | None = None
     then_any: list[str] | None = None
@@ -294,7 +320,7 @@ def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -
             if compile_pattern(value).search(""):
                 raise _PackError((*loc, i), "pattern matches empty text")
 
-    for key in ("any_of", "patterns", "unless", "step", "if_any", "then_any"):
+    for key in ("any_of", "patterns", "unless", "step", "if_any", "then_any", "unless_heading"):
         patterns(key, getattr(spec, key), (*base, key))
     if spec.all_of is not None:
         if not spec.all_of:
@@ -417,6 +443,11 @@ def _format(message: str, **values: Any) -> str:
     return string.Formatter().vformat(message, (), _Fields(values))
 
 
+def _matches(patterns: list[str], string: str) -> bool:
+    """Does any of `patterns` match in `string` (normalised text)?"""
+    return any(compile_pattern(p).search(string) for p in patterns)
+
+
 def _in_heading(text: Text, start: int, heading: str | None) -> bool:
     if heading is None:
         return True
@@ -472,7 +503,7 @@ def forbids_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
         hits = [hit for pattern in spec.patterns or [] for hit in text.finditer(pattern)]
         for hit in _overlapping(hits):
             if spec.unless:
-                start, end = text.sentence_at(hit.start)
+                start, end = text.sentences_over(hit.start, hit.end)
                 if text.search(spec.unless, start, end):
                     continue
             emit(hit.block, _format(spec.message, match=hit.text))
@@ -488,15 +519,25 @@ def timescale_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
         amounts = [a for a in find_amounts(text.text) if a.working_days is not None]
         if not amounts:
             return
+        offsets = [a.start for a in amounts]  # in order: find_amounts scans left to right
         for start, end in text.sentences:
-            inside = [a for a in amounts if start <= a.start < end]
-            if not inside or not text.search(spec.step or [], start, end):
+            inside = amounts[bisect.bisect_left(offsets, start) : bisect.bisect_left(offsets, end)]
+            if not inside:
+                continue
+            heading = text.heading_at(start)
+            heading = normalize(heading) if heading else None
+            if heading is not None and spec.unless_heading and _matches(spec.unless_heading, heading):
+                continue
+            sentence = text.text[start:end]
+            # what step and allow.when read: the sentence, or "<heading>: <sentence>"
+            context = f"{heading}: {sentence}" if spec.read_heading and heading not in (None, sentence) else sentence
+            if not _matches(spec.step or [], context):
                 continue
             if spec.unless and text.search(spec.unless, start, end):
                 continue
             limit = spec.max_working_days
             for allow in spec.allow or []:
-                if text.search(allow.when, start, end):
+                if _matches(allow.when, context):
                     limit = allow.max_working_days
                     break
             for amount in inside:
