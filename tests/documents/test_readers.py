@@ -695,3 +695,21 @@ def test_damaged_real_files(tmp_path, real_files, ext, cut, flips):
     path = tmp_path / f"damaged{ext}"
     path.write_bytes(bytes(data))
     _read_or_input_error(path)
+
+
+def test_docx_table_cells_carry_their_row(tmp_path):
+    import docx
+
+    from codecheck.documents import read_document
+
+    d = docx.Document()
+    d.add_paragraph("Timescales")
+    table = d.add_table(rows=3, cols=2)
+    for r, (step, time) in enumerate([("Stage", "Time"), ("Stage One response", "10 business days"),
+                                      ("Stage Two response", "20 business days")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = step, time
+    path = tmp_path / "complaints-policy.docx"
+    d.save(path)
+    cells = [(b.row, b.text) for b in read_document(path).blocks if b.part == "table"]
+    assert cells == [(1, "Stage"), (1, "Time"), (2, "Stage One response"), (2, "10 business days"),
+                     (3, "Stage Two response"), (3, "20 business days")]

@@ -143,11 +143,14 @@ def paragraph_text(p: Any) -> str:
     return normalize_whitespace("".join(out))
 
 
-def _table_cells(tbl: Any) -> Iterator[str]:
-    """One text per cell (its paragraphs joined), nested tables after their cell."""
+def _table_cells(tbl: Any, outer_row: int | None = None) -> Iterator[tuple[int, str]]:
+    """(row, text) per cell, its paragraphs joined; rows count from 1 in each table,
+    and a nested table's cells take the row of the cell they sit in."""
+    row = 0
     for tr in _children(tbl):
         if tr.tag != TR:
             continue
+        row += 1
         for tc in _children(tr):
             if tc.tag != TC:
                 continue
@@ -160,9 +163,9 @@ def _table_cells(tbl: Any) -> Iterator[str]:
                 elif child.tag == TBL:
                     nested.append(child)
             if texts:
-                yield " ".join(texts)
+                yield (outer_row or row, " ".join(texts))
             for inner in nested:
-                yield from _table_cells(inner)
+                yield from _table_cells(inner, outer_row or row)
 
 
 def _style_names(main_part: Any) -> dict[str, str]:
@@ -260,8 +263,8 @@ def _read(name: str) -> Document:
         elif child.tag == TBL:
             number += 1
             note_anchors(child, (number, "table", heading))
-            for text in _table_cells(child):
-                body_blocks.append(Block(text=text, paragraph=number, heading=heading, part="table"))
+            for row, text in _table_cells(child):
+                body_blocks.append(Block(text=text, paragraph=number, heading=heading, part="table", row=row))
 
     # Headers and footers of every section, each part and each line once.
     edges: dict[str, list[Block]] = {"header": [], "footer": []}
@@ -289,7 +292,7 @@ def _read(name: str) -> Document:
                 if child.tag == P:
                     texts.append(paragraph_text(child))
                 elif child.tag == TBL:
-                    texts.extend(_table_cells(child))
+                    texts.extend(text for _, text in _table_cells(child))
             for text in texts:
                 if text and (kind, text) not in seen_text:
                     seen_text.add((kind, text))

@@ -33,6 +33,8 @@ class Block:
     paragraph: int | None = None
     heading: str | None = None
     part: str = "body"
+    row: int | None = None
+    """For table cells: the table row (from 1), so each row reads as one sentence."""
 
     def location(self) -> str:
         """Where a person finds this block, e.g. "page 3, line 12" or
