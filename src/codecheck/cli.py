@@ -173,15 +173,16 @@ def list_rules(kind: str | None, fmt: str) -> None:
     if kind:
         rules = [r for r in rules if kind in r.kinds]
     if fmt == "json":
-        rows = [{"id": r.id, "name": r.name, "provision": r.provision, "severity": r.severity.label,
+        rows = [{"id": r.id, "name": r.name, "provision": r.provision, "severity": r.severity.label, "default": r.default,
                  "kinds": list(r.kinds), "summary": r.summary, "origin": r.origin} for r in rules]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max((len(r.name) for r in rules), default=10)
     click.echo(f"{'id':<7} {'provision':<9} {'severity':<8} {'name':<{width}}  {'input':<7} summary")
     for r in rules:
-        click.echo(f"{r.id:<7} {r.provision or 'data':<9} {r.severity.label:<8} {r.name:<{width}}  "
-                   f"{','.join(r.kinds):<7} {r.summary}")
+        opt_in = "" if r.default else " (opt-in: select it by id or name)"
+        click.echo(f"{r.id:<7} {r.provision or '-':<9} {r.severity.label:<8} {r.name:<{width}}  "
+                   f"{','.join(r.kinds):<7} {r.summary}{opt_in}")
 
 
 @main.command()
