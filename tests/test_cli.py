@@ -124,6 +124,7 @@ def test_closures_from_config_move_deadlines(tmp_path, monkeypatch):
 
 def test_residents_and_staff_names_are_not_shown_by_default(tmp_path):
     rows = [{"case_id": "C-1", "received_date": "03/06/2024", "stage1_handler": "Jo Patel", "stage2_handler": "jo patel",
+             "escalation_requested_date": "01/07/2024",
              "reasonable_adjustments": "Braille letters for Mrs Ada Smith", "adjustments_review_date": "Mrs Ada Smith"}]
     path = str(write_cases(tmp_path / "c.csv", rows))
     for fmt in ("text", "json"):

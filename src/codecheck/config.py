@@ -72,6 +72,9 @@ class Config(BaseModel):
     batch_size: int = Field(default=10_000, ge=1)
     max_file_mb: int = Field(default=2048, ge=1)
     """Files larger than this are not checked (one message, exit code 2)."""
+    stage_labels: dict[str, int] = Field(default_factory=dict)
+    """The landlord's own stage labels -> stage number (0 an extra pre-stage, 1, 2, 3 a third stage),
+    for labels codecheck cannot read: {"Formal": 1, "Review": 2}."""
     homes: int | None = Field(default=None, ge=1)
     """Homes the landlord owns, for the Tenant Satisfaction Measure CH01 in `codecheck report`."""
     sheet: str | None = None

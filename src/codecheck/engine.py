@@ -163,7 +163,8 @@ class Engine:
                 results.not_evaluated.append(NotEvaluated(source.path, rule.id, rule.provision, missing))
             else:
                 runnable.append(rule)
-        ctx = CheckContext(calendar=self.calendar, as_of=self.as_of, show_values=self.show_values)
+        ctx = CheckContext(calendar=self.calendar, as_of=self.as_of, show_values=self.show_values,
+                           stage_labels=self.config.stage_labels)
         # Reading a batch allocates a list per row and a string per cell, none of them
         # in reference cycles: the cyclic garbage collector only costs time here (about
         # 40% of the reading time, measured), so it is paused while the file streams.

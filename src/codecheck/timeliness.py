@@ -19,6 +19,7 @@ rows with unreadable cells.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,17 +55,30 @@ class Stage:
         return cases.accepted & escalated & cases.blank("escalation_refused_reason")
 
     def withdrawn(self, cases: CaseBatch) -> np.ndarray:
-        return cases.derived(f"withdrawn {self.outcome}", lambda: np.array(
-            ["withdrawn" in v.lower() for v in cases.text(self.outcome)], dtype=bool))
+        """Rows whose outcome at this stage, or whose stage label, says the complaint was
+        withdrawn ("Withdrawn", "Resident withdrew complaint")."""
+        def compute() -> np.ndarray:
+            outcomes, labels = cases.text(self.outcome), cases.text("stage")
+            return np.array([_WITHDRAWN.search(o) is not None or _WITHDRAWN.search(s) is not None
+                             for o, s in zip(outcomes, labels)], dtype=bool)
+
+        return cases.derived(f"withdrawn {self.outcome}", compute)
 
     def moved_on(self, cases: CaseBatch) -> np.ndarray:
-        """Rows where a later step is recorded, so a missing date here is a gap in
-        the record rather than a step still owed."""
+        """Rows where a later step is recorded."""
+        return ~np.isnat(self.moved_on_date(cases))
+
+    def moved_on_date(self, cases: CaseBatch) -> np.ndarray:
+        """The earliest later step recorded (stage 2 requested, acknowledged or answered),
+        NaT where none is: a step still missing then can no longer be taken."""
         later = ("escalation_requested_date", "stage2_ack_date", "stage2_response_date") if self.number == 1 else ()
-        out = np.zeros(len(cases), dtype=bool)
+        out = np.full(len(cases), np.datetime64("NaT", "D"))
         for column in later:
-            out |= ~np.isnat(cases.dates(column))
+            out = np.fmin(out, cases.dates(column))
         return out
+
+    def ack_deadlines(self, cases: CaseBatch, ctx: "CheckContext") -> np.ndarray:
+        return ctx.calendar.deadlines(cases.dates(self.start), self.ack_days)
 
 
 STAGE1 = Stage(
@@ -77,10 +91,19 @@ STAGE2 = Stage(
 )
 
 
+_WITHDRAWN = re.compile(r"withdr(aw|ew|awn|awal)", re.IGNORECASE)
+
+
 def response_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The Code's deadline from acknowledgement, the extended date where an extension
-    moved it later, and the deadline in force."""
-    base = ctx.calendar.deadlines(cases.dates(stage.ack), stage.response_days)
+    moved it later, and the deadline in force.
+
+    Where no acknowledgement is recorded, the response deadline is counted from the
+    last day the acknowledgement was due: a lower bound, so a response found late
+    from it is late whatever the real acknowledgement date was."""
+    ack = cases.dates(stage.ack)
+    counted_from = np.where(np.isnat(ack), stage.ack_deadlines(cases, ctx), ack)
+    base = ctx.calendar.deadlines(counted_from, stage.response_days)
     extended = cases.dates(stage.extended_to)
     extended = np.where(extended > base, extended, np.datetime64("NaT", "D"))
     return base, extended, np.where(np.isnat(extended), base, extended)
@@ -91,7 +114,9 @@ STATUS_NAMES = ("not_due", "on_time", "late", "overdue", "pending", "not_judged"
 """not_due: the step is not owed (not a complaint, not accepted, not escalated);
 on_time / late: done by / after the deadline; overdue: not done, deadline passed
 (before as_of); pending: not done, deadline not passed; not_judged: owed but the
-start date is missing, or not done and no longer owed (withdrawn, moved on)."""
+start date is missing, or not done and no longer owed (withdrawn, or moved to
+stage 2 before its deadline). A step never done whose deadline passed before the
+case moved to stage 2 is overdue."""
 
 
 @dataclass
@@ -113,16 +138,20 @@ def judge(stage: Stage, cases: CaseBatch, ctx: CheckContext, due: np.ndarray, do
     finished = due & ~np.isnat(done)
     status[finished & (done <= deadline)] = ON_TIME
     status[finished & (done > deadline)] = LATE
-    still_open = due & np.isnat(done) & ~stage.moved_on(cases) & ~stage.withdrawn(cases)
+    not_done = due & np.isnat(done) & ~stage.withdrawn(cases)
+    moved = stage.moved_on_date(cases)
+    still_open = not_done & np.isnat(moved)
     status[still_open & (deadline < ctx.as_of64)] = OVERDUE
     status[still_open & (deadline >= ctx.as_of64)] = PENDING
+    # Never done, and the case moved to stage 2 after the deadline had passed: missed.
+    status[not_done & (deadline < moved)] = OVERDUE
     return StepTimes(status, done, deadline)
 
 
 def acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> StepTimes:
     """The stage's acknowledgement (6.2, 6.11), as CR602 / CR611 and CR511 judge it."""
     ack, response = cases.dates(stage.ack), cases.dates(stage.response)
-    deadline = ctx.calendar.deadlines(cases.dates(stage.start), stage.ack_days)
+    deadline = stage.ack_deadlines(cases, ctx)
     done = np.where(np.isnat(ack), response, ack)
     return judge(stage, cases, ctx, stage.due(cases), done, deadline)
 
@@ -145,4 +174,9 @@ def response(stage: Stage, cases: CaseBatch, ctx: CheckContext, *, code_timescal
     Code's own deadline applies."""
     base, _, in_force = response_deadlines(stage, cases, ctx)
     deadline = np.where(extension_too_long(stage, cases, ctx), base, in_force) if code_timescale else in_force
-    return judge(stage, cases, ctx, stage.due(cases), cases.dates(stage.response), deadline)
+    step = judge(stage, cases, ctx, stage.due(cases), cases.dates(stage.response), deadline)
+    # With neither an acknowledgement nor a response recorded, the acknowledgement
+    # rule reports the case; the response's deadline would only be a guess.
+    guessed = np.isnat(cases.dates(stage.ack)) & (step.status == OVERDUE)
+    step.status[guessed] = NOT_JUDGED
+    return step

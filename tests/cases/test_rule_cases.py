@@ -30,3 +30,13 @@ def test_every_record_rule_has_a_breach_and_a_clean_case():
     record_rules = {r.id for r in default_registry().rules.values() if "cases" in r.kinds}
     # CD003 (duplicate ids) needs two rows: tests/test_case_records.py covers it.
     assert record_rules - breached == {"CD003"}
+
+
+def test_a_landlords_own_stage_labels_from_config(tmp_path):
+    from codecheck.config import Config
+
+    row = {**SPEC["base"], "stage": "Review"}
+    plain = run_rows(tmp_path, [row])
+    assert [f.rule for f in plain.findings] == ["CD005"]
+    mapped = run_rows(tmp_path, [row], config=Config(stage_labels={"review": 3}))
+    assert [f.rule for f in mapped.findings] == ["CR503"]

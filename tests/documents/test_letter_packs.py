@@ -177,6 +177,91 @@ CASES: dict[str, list[tuple[str, bool]]] = {
 }
 
 
+# A reviewer's cases. A negation must deny the stage itself: "if you are not satisfied" is no
+# negation (5.2, 5.3); building works done in stages are not complaint stages.
+REVIEW_CASES: dict[str, list[tuple[str, bool]]] = {
+    "CL503": [("If you are not satisfied with this response, you can ask for a Stage 3 review by our Board\u2019s "
+               "Complaints Panel.", True),
+              ("If you aren\u2019t happy with our stage 2 response you can ask for a stage 3 review.", True),
+              ("We have not finished the stage 3 review yet.", True),
+              ("We do not have a stage 3.", False),
+              ("This is not a third stage.", False),
+              ("There is no third stage: after stage 2 you can go to the Housing Ombudsman.", False),
+              ("Our process has only two stages, so there is no Stage 3 panel.", False),
+              ("We no longer have a three-stage process.", False),
+              ("The remedial works will be done in three stages: the damp-proof course on 12 May 2025, "
+               "re-plastering on 19 May 2025 and redecoration on 26 May 2025.", False),
+              ("Stage 3 of the works will be redecoration.", False),
+              ("The installation will be carried out in three phases; phase 3 is the loft.", False),
+              ("If you are unhappy about the repairs, you can ask for a stage 3 review.", True)],
+    "CL502": [("If you are not happy after our informal stage, you can then make a formal Stage 1 complaint.", True),
+              ("Your concerns have been logged as an informal complaint and will not be escalated to Stage 1 "
+               "until our repairs team has tried to resolve them.", True),
+              ("We were not able to resolve this at the informal stage.", True),
+              ("There is no informal stage.", False),
+              ("We don\u2019t operate a stage 0.", False),
+              ("We do not treat complaints as informal complaints.", False),
+              ("This is not an informal complaint: it is a formal stage 1 complaint.", False),
+              ("We logged this at stage 1 rather than as an informal complaint.", False)],
+    "CL609B": [("You contacted us on 3 March 2025.", True), ("You phoned us on 3 March.", True),
+               ("You contacted us on 3 March about the broken lift.", False),
+               ("You emailed us to complain about the noise from the flat above.", False)],
+    "CL609C": [("I have decided that our service fell below the standard you should expect.", False),
+               ("I agree that the lights should have been repaired sooner.", False),
+               ("I accept that we took too long.", False),
+               ("The Council accepts that it took too long to repair the lights.", False),
+               ("Your complaint has been substantiated.", False),
+               ("I have found in your favour.", False),
+               ("I have found that there was a service failure.", False),
+               ("Your complaint is valid.", False),
+               ("We found maladministration in how your reports were handled.", False),
+               ("We acknowledge that we should have repaired the lights sooner.", False),
+               ("We acknowledge how frustrating this has been.", True),
+               ("We acknowledge receipt of your complaint.", True)],
+    "CL609E": [("I have authorised a payment of fifty pounds for the inconvenience.", False),
+               ("No financial award is appropriate.", False),
+               ("We\u2019ll pay you for the damaged carpet.", False),
+               ("It cost us thousands of pounds to fix.", True)],
+    "CL609F": [("Our electrical contractor is booked to attend on 9 May 2025.", False),
+               ("An appointment has been made for 9 May 2025.", False),
+               ("There are no actions left to complete.", False),
+               ("Our contractor attended on 2 March.", True)],
+    "CL609G": [("Please tell us within 20 working days and it will be passed to the next stage of our complaints "
+                "procedure.", False),
+               ("You can ask for your complaint to be reviewed at the second stage.", False),
+               ("You can take your complaint further by asking us to escalate it.", False),
+               ("This is the final stage of our complaints process. If you remain unhappy you can contact the "
+                "Housing Ombudsman on 0300 111 3000.", True)],
+    "CL604R": [("The contractor has been asked for its maintenance logs, and these have not yet been received. "
+                "I must therefore extend the time for responding.", False),
+               ("We are awaiting the asbestos survey results.", False),
+               ("We have asked the gas contractor for their job notes and are chasing them.", False),
+               ("The surveyor\u2019s report is still outstanding.", False)],
+    "CL604": [("We received your complaint on 3 March 2025 and we need more time to complete our "
+               "investigation.", True),
+              ("Your letter dated 3 March 2025 asked for a response and we need more time.", True),
+              ("We wrote to you on 7 April 2025 and we need more time.", True),
+              ("You will now receive our full response no later than 6 May 2025.", False),
+              ("We will now send you our response on Tuesday 6 May 2025.", False),
+              ("New response date: 6 May 2025", False),
+              ("We need to extend the deadline to 6 May 2025.", False)],
+    "CL619G": [("Oakfield Homes is a member of the Housing Ombudsman Service (www.housing-ombudsman.org.uk) and "
+                "is regulated by the Regulator of Social Housing.", True),
+               ("If you remain dissatisfied you can refer your complaint to the Housing Ombudsman Service. "
+                "Website: www.housing-ombudsman.org.uk", False),
+               ("You have the right to go to the Housing Ombudsman: 0300 111 3000.", False),
+               ("The Housing Ombudsman can be contacted on 0300 111 3000.", False)],
+    "CL204": [("We cannot accept this because it is more than twelve months old. Greenway Housing Association "
+               "is a member of the Housing Ombudsman Service.", True),
+              ("We cannot accept this because it is more than twelve months old. If you disagree, you can "
+               "contact the Housing Ombudsman.", False),
+              ("We cannot accept this because it is more than twelve months old. You have the right to take "
+               "this decision to the Housing Ombudsman.", False)],
+}
+for _rule_id, _cases in REVIEW_CASES.items():
+    CASES[_rule_id] = CASES[_rule_id] + _cases
+
+
 # stage 2's (b)-(f) word the same elements as stage 1's
 CASES.update({f"CL619{c}": CASES[f"CL609{c}"] for c in "BCDEF"})
 
@@ -475,3 +560,380 @@ def test_a_paraphrase_loses_what_it_leaves_out():
     assert check_letter(snippet(ack), "stage1_ack") == ["CL603"]
     informal = PARAPHRASES["stage1_ack"].replace("as a stage 1 complaint", "as an informal complaint for now")
     assert check_letter(snippet(informal), "stage1_ack") == ["CL502"]
+
+
+# -- a reviewer's letters: compliant ones give no finding, breaches exactly the intended one ----------
+
+#: name -> (kind, the finding(s) it must give, the letter)
+REVIEWED: dict[str, tuple[str, list[str], str]] = {
+    "stage2-response-stage3-not-satisfied": ("stage2_response", ["CL503"], """\
+        Dear Mr Ali
+
+        This is our Stage 2 response. You told us the lift at Oak Tower has broken down six times and you want it replaced.
+
+        We have upheld your complaint because the service records show repeated failures. We are sorry and will pay you \u00a3150. The lift replacement is booked for 2 June 2025; there are no other outstanding actions.
+
+        If you are not satisfied with this response, you can ask for a Stage 3 review by our Board's Complaints Panel. You can also contact the Housing Ombudsman on 0300 111 3000.
+        """),
+    "stage1-ack-not-happy-after-informal-stage": ("stage1_ack", ["CL502"], """\
+        Dear Mr Osei
+
+        You told us your kitchen tap leaks and you want it replaced. The tap is our responsibility.
+
+        If you are not happy after our informal stage, you can then make a formal Stage 1 complaint. We will respond within 10 working days.
+        """),
+    "stage1-ack-informal-not-escalated": ("stage1_ack", ["CL502"], """\
+        Dear Mr Osei
+
+        You told us your kitchen tap leaks and you want it replaced. The tap is our responsibility.
+
+        Your concerns have been logged as an informal complaint and will not be escalated to Stage 1 until our repairs team has tried to resolve them. We will respond within 10 working days.
+        """),
+    "stage1-response-works-in-three-stages": ("stage1_response", [], """\
+        Dear Ms Cole
+
+        This is our Stage 1 response. You told us your home has damp and you want it treated.
+
+        We have upheld your complaint because our survey found a failed damp-proof course. We are sorry. The remedial works will be done in three stages: the damp-proof course on 12 May 2025, re-plastering on 19 May 2025 and redecoration on 26 May 2025. Stage 3 of the works will be redecoration.
+
+        If you remain unhappy you can ask us to escalate your complaint to Stage 2.
+        """),
+    "stage1-response-acknowledge-is-no-decision": ("stage1_response", ["CL609C"], """\
+        Dear Ms Cole
+
+        This is our Stage 1 response. You told us your fence was damaged by our grounds team and you want it repaired.
+
+        We acknowledge how frustrating this has been. Our grounds team have looked at the fence. We will repair the fence by 9 May 2025 and there is nothing else outstanding.
+
+        We are sorry for the inconvenience. If you remain unhappy you can ask us to escalate your complaint to Stage 2.
+        """),
+    "stage1-response-final-stage-is-no-escalation": ("stage1_response", ["CL609G"], """\
+        Dear Ms Cole
+
+        This is our Stage 1 response. You told us your fence was damaged by our grounds team and you want it repaired.
+
+        We have upheld your complaint because our records show the mower hit the fence. We are sorry and we will repair the fence by 9 May 2025.
+
+        This is the final stage of our complaints process. If you remain unhappy you can contact the Housing Ombudsman on 0300 111 3000.
+        """),
+    "stage1-response-contacted-us-is-no-definition": ("stage1_response", ["CL609B"], """\
+        Dear Ms Cole
+
+        This is our Stage 1 response to your complaint, reference 1234. You contacted us on 3 March 2025.
+
+        We have upheld your complaint because our records show we were at fault. We are sorry and we will repair the fence by 9 May 2025.
+
+        If you remain unhappy you can ask us to escalate your complaint to Stage 2.
+        """),
+    "extension-received-date-is-no-new-date": ("extension", ["CL604"], """\
+        Dear Mr Fenwick
+
+        We received your complaint on 3 March 2025 and we need more time to complete our investigation because the contractor's report has not arrived.
+
+        We will write to you again as soon as we can. You can contact the Housing Ombudsman on 0300 111 3000.
+        """),
+    "stage2-response-ombudsman-in-footer-only": ("stage2_response", ["CL619G"], """\
+        Dear Mr Ali
+
+        This is our Stage 2 final response. You told us the lift at Oak Tower has broken down six times since January and you want it replaced.
+
+        We have upheld your complaint because the lift's service records show repeated failures. We are sorry and we will pay you \u00a3150. The lift replacement is booked for 2 June 2025; there are no other outstanding actions.
+
+        This concludes our complaints procedure.
+
+        Yours sincerely
+        Complaints Team
+
+        ---
+        Oakfield Homes is a member of the Housing Ombudsman Service (www.housing-ombudsman.org.uk) and is regulated by the Regulator of Social Housing.
+        """),
+    "refusal-ombudsman-in-footer-only": ("refusal", ["CL204"], """\
+        Dear Ms Turner
+
+        We are unable to accept your complaint because it is about a matter more than twelve months old.
+
+        Kind regards
+        Customer Voice Team
+
+        ---
+        Greenway Housing Association is a member of the Housing Ombudsman Service.
+        """),
+    "extension-council-formal": ("extension", [], """\
+        Housing Complaints Team
+        Northbridge Borough Council
+
+        Our reference: HSG/CMP/2025/0519
+
+        Dear Mr Fenwick
+
+        Complaint about the condition of the communal garden, Ash Grove - extension of the Stage 1 response date
+
+        I wrote to you on 7 April 2025 to confirm that your complaint had been logged at Stage 1 of the Council's complaints procedure, and that you would receive a full response by 22 April 2025.
+
+        The Council's Parks and Grounds contractor has been asked to provide its maintenance logs for Ash Grove for the past twelve months, and these have not yet been received. I am not able to reach a properly informed decision without them.
+
+        I must therefore extend the time for responding. You will now receive the Council's full response no later than 6 May 2025.
+
+        I apologise for this delay. I will telephone you on 29 April 2025 to update you on progress.
+
+        If you are unhappy with this extension you may contact the Housing Ombudsman Service, PO Box 1484, Unit D, Preston PR2 0ET; telephone 0300 111 3000.
+
+        Yours sincerely
+
+        S. Malik
+        Complaints Officer
+        """),
+    "extension-report-still-outstanding": ("extension", [], """\
+        Dear Mr Fenwick
+
+        Your complaint has been logged at Stage 1. The surveyor's report is still outstanding. We will now send our full response by 6 May 2025.
+
+        You can contact the Housing Ombudsman on 0300 111 3000.
+        """),
+    "extension-awaiting-survey": ("extension", [], """\
+        Dear Mr Fenwick
+
+        Your complaint has been logged at Stage 1. We are awaiting the asbestos survey results. We will now send our full response by 6 May 2025.
+
+        You can contact the Housing Ombudsman on 0300 111 3000.
+        """),
+    "extension-chasing-job-notes": ("extension", [], """\
+        Dear Mr Fenwick
+
+        Your complaint has been logged at Stage 1. We have asked the gas contractor for their job notes and are chasing them. We will now send our full response by 6 May 2025.
+
+        You can contact the Housing Ombudsman on 0300 111 3000.
+        """),
+    "stage2-response-table-remedy": ("stage2_response", [], """\
+        # Stage 2 (final) response
+
+        Reference: C-24-1187 | Date: 2 May 2025
+
+        Dear Mr and Mrs Varga
+
+        I am the Head of Property Services and I have reviewed your complaint at Stage 2. I had no involvement in the Stage 1 investigation.
+
+        ## The complaint
+
+        You asked us to review the Stage 1 response of 28 March 2025 because you felt it did not deal with the damp in your son's bedroom. You are seeking a permanent fix to the damp, the replacement of the bedroom carpet, and compensation for the months the room could not be used.
+
+        ## What I looked at
+
+        I read the Stage 1 file, the damp survey of 14 April 2025 and the repairs history since October 2024, and I visited your home with the surveyor on 22 April 2025. The survey found that the damp is caused by a failed section of the external render, which we had not identified at Stage 1.
+
+        ## My decision
+
+        Your complaint is upheld. The Stage 1 response treated the problem as condensation without an inspection, and that was wrong.
+
+        ## Remedy
+
+        | What we will do | Amount / detail | By when |
+        |---|---|---|
+        | Apology for the failings identified | This letter | Done |
+        | Compensation for loss of use of the bedroom (5 months) | \u00a3250 | 16 May 2025 |
+        | Compensation for time and trouble | \u00a3100 | 16 May 2025 |
+        | Replace the bedroom carpet | Like-for-like | 30 May 2025 |
+        | Repair the external render and re-plaster the wall | Works order WO-55812 | 13 June 2025 |
+
+        The render repair and the carpet replacement are outstanding and our Repairs Manager, Ms Lowe, will write to you with appointment dates. I will check on 16 June 2025 that every item in the table has been completed.
+
+        ## If you remain dissatisfied
+
+        This is our final response and completes our complaints procedure. If you remain dissatisfied you can refer your complaint to the Housing Ombudsman Service, which is free and independent:
+
+        - Website: www.housing-ombudsman.org.uk
+        - Telephone: 0300 111 3000
+
+        Yours sincerely
+
+        M. Adeyemi
+        Head of Property Services
+        """),
+    "stage2-response-first-person": ("stage2_response", [], """\
+        Dear Mr Patel
+
+        Stage 2 review of your complaint - ref 55102
+
+        You told us that your complaint about the anti-social behaviour from the flat above was closed at Stage 1 without anyone speaking to you, and that you want the case reopened and a named officer to contact you.
+
+        As the senior officer reviewing your complaint at Stage 2, I have read the case notes, listened to the calls you made on 3 and 10 February 2025 and spoken to the Neighbourhood Officer.
+
+        I agree with you that the case should not have been closed without speaking to you. I partly uphold your complaint: the decision to close the case was wrong, but the Neighbourhood Officer did take the steps in our ASB policy before closing it.
+
+        I apologise for the failure to contact you. The case was reopened on 28 April 2025 and Mr Jones, Neighbourhood Officer, will phone you by 9 May 2025 to agree an action plan.
+
+        This letter is the Council's final response. If you remain unhappy, you can ask the Housing Ombudsman to investigate. You can contact the Ombudsman by telephone on 0300 111 3000, or online at https://www.housing-ombudsman.org.uk/residents/make-a-complaint/.
+
+        Yours sincerely
+        """),
+    "stage1-response-first-person": ("stage1_response", [], """\
+        Dear Mrs Hughes
+
+        Stage 1 complaint response - reference 44120
+
+        Your complaint concerns the time taken to repair your front door lock, which was reported on 6 January 2025, and you asked that the lock be replaced and that the Council recognise the time you spent at home waiting for operatives.
+
+        I have examined the repair records and discussed the job with the Responsive Repairs Manager. The lock was ordered on 8 January but the supplier sent the wrong model twice.
+
+        I find that the Council should have sourced an alternative supplier after the first failed delivery, and in my view the complaint is justified.
+
+        I am sorry that you were without a secure door for six weeks. I have authorised a payment of \u00a380 in recognition of the time and trouble caused.
+
+        The replacement lock was fitted on 21 February 2025 and the payment will be sent to you by cheque within 10 working days. Nothing else remains to be done.
+
+        If you are dissatisfied with this response, you can ask for a Stage 2 review by writing to the Complaints Team within 20 working days.
+
+        Yours sincerely
+        """),
+    "refusal-right-to-ask-the-ombudsman": ("refusal", [], """\
+        Dear Ms Turner,
+
+        **Your complaint about the 2023 service charge**
+
+        Thank you for your email of 14 April 2025.
+
+        We have looked carefully at what you have told us. We are not able to take this on as a complaint under our complaints policy. The charges you are unhappy with were set and billed in March 2023, and you first raised them with us this month, more than twelve months later. We have thought about whether there is a good reason to make an exception in your case, for example illness or not knowing about the charge, but you received the bill at the time and we could not find one.
+
+        If you think our decision is wrong, you have the right to ask the Housing Ombudsman to look at it. You can call them on 0300 111 3000 or use the form at www.housing-ombudsman.org.uk.
+
+        If you have a new concern about this year's service charge, please let us know and we will treat it as a new complaint.
+
+        Kind regards,
+
+        Leah Morgan
+        Customer Voice Team, Greenway Housing Association
+        """),
+    "stage1-response-warm": ("stage1_response", [], """\
+        Hi Darren,
+
+        Thanks for getting in touch with us about the noise from the communal door at Riverside House. I'm Priya, and I've been looking into things for you.
+
+        This letter is our answer to your complaint at Stage 1.
+
+        What happened
+        You let us know on 2 April that the front entrance door has been banging shut every time someone uses it since the closer was changed in February, and that it's been keeping your family awake. You'd like the door fixed so it closes quietly, and for us to explain why it took so long.
+
+        What we found
+        I went out to Riverside House on 8 April with our maintenance surveyor. The new closer was fitted at the wrong tension, which is why the door slams. Our records also show that your two earlier calls were logged as general enquiries rather than repairs, so nobody was sent out.
+
+        Our decision
+        We got this wrong, and I'm upholding your complaint.
+
+        Making it right
+        I'm really sorry for the sleepless nights this has caused. We'd like to give you \u00a350 as a thank-you for your patience and to recognise the disruption.
+
+        What happens next
+        Our contractor will adjust the closer on Tuesday 15 April between 8am and 12pm. I'll ring you that afternoon to check you're happy with it. The \u00a350 will reach your bank account within a week.
+
+        Not happy with this?
+        If you feel we haven't put things right, just tell us and we'll take your complaint to the next stage. You can reply to this letter, call us on 0800 123 4567 or message us in the MyHome app. A senior manager who hasn't been involved so far will look at it again.
+
+        Best wishes,
+        Priya Shah
+        Customer Resolution Officer, Riverbank Homes
+        """),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVIEWED))
+def test_reviewed_letter_gives_exactly_its_intended_findings(name):
+    kind, expected, text = REVIEWED[name]
+    assert check_letter(snippet(text), kind) == sorted(expected)
+
+
+# One stage 1 response in a plain style; each variant changes one sentence. Every
+# variant words its element in a way a compliant landlord uses, so none gives a finding.
+STAGE1_BASE = {
+    "definition": "You told us the communal lights at Beech House have been out since 2 March and you want "
+                  "them fixed.",
+    "decision": "I have upheld your complaint because the repair records show the job was never raised.",
+    "remedy": "I am sorry for the inconvenience.",
+    "actions": "The lights will be repaired by 9 May 2025.",
+    "escalation": "If you are not happy you can ask us to escalate your complaint to Stage 2.",
+}
+
+
+def stage1_letter(**changes: str) -> str:
+    parts = {**STAGE1_BASE, **changes}
+    return (f"Dear Mr Grant\n\nThis is our Stage 1 response. {parts['definition']}\n\n{parts['decision']}\n\n"
+            f"{parts['remedy']} {parts['actions']}\n\n{parts['escalation']}\n")
+
+
+STAGE1_VARIANTS: list[tuple[str, str]] = [
+    # 6.9(c) the decision: first person, the landlord by name, the words landlords use
+    ("decision", "I have checked the repair records. I have decided that our service fell below the standard "
+                 "you should expect."),
+    ("decision", "I have checked the repair records. I agree that the lights should have been repaired sooner."),
+    ("decision", "I have checked the repair records. I accept that we took too long to repair the lights."),
+    ("decision", "I have checked the repair records. The Council accepts that it took too long to repair the "
+                 "lights."),
+    ("decision", "I have checked the repair records. Your complaint has been substantiated."),
+    ("decision", "I have checked the repair records. I have found in your favour."),
+    ("decision", "I have checked the repair records. I have found that there was a service failure by the "
+                 "Council."),
+    ("decision", "I have checked the repair records. Your complaint is valid."),
+    ("decision", "I have checked the repair records. I have not found any failure in the service we provided."),
+    ("decision", "I have checked the repair records. There was maladministration in how we handled your "
+                 "reports."),
+    ("decision", "I have checked the repair records. We were wrong to leave the lights unrepaired for so long."),
+    # 6.9(e) the remedy, or that none is offered
+    ("remedy", "I have authorised a payment of fifty pounds for the inconvenience."),
+    ("remedy", "As the lights were repaired the next day and no fault was found, no financial award is "
+               "appropriate."),
+    ("remedy", "We would like to offer you a \u00a330 shopping voucher."),
+    # 6.9(f) the outstanding actions, or that there are none
+    ("actions", "Our electrical contractor is booked to attend on 9 May 2025."),
+    ("actions", "An appointment has been made for 9 May 2025 to replace the fittings."),
+    ("actions", "There are no actions left to complete."),
+    # 6.9(g) how to escalate to stage 2
+    ("escalation", "If you are unhappy with this response, please tell us within 20 working days and it will be "
+                   "passed to the next stage of our complaints procedure."),
+    ("escalation", "If you remain unhappy, you can ask for your complaint to be reviewed at stage 2."),
+    ("escalation", "If you remain unhappy, you can ask for your complaint to be reviewed at the second stage."),
+    ("escalation", "If you remain unhappy, you can take your complaint further by asking us to escalate it."),
+    ("escalation", "If you are not satisfied, you can take your complaint further by contacting the Complaints "
+                   "Team, who will arrange for a senior manager to review it."),
+    ("escalation", "If you remain unhappy, you can request that your complaint is reviewed by a senior manager."),
+    # 6.9(b) the complaint definition
+    ("definition", "You raised concerns that the communal lights at Beech House have been out since 2 March, "
+                   "and asked for them to be repaired."),
+    ("definition", "You contacted us on 3 March about the communal lights at Beech House, which have been out "
+                   "since 2 March, and asked for them to be repaired."),
+]
+
+
+def test_stage1_base_letter_is_compliant():
+    assert check_letter(snippet(stage1_letter()), "stage1_response") == []
+
+
+@pytest.mark.parametrize("element, sentence", STAGE1_VARIANTS)
+def test_stage1_response_in_other_words_gives_no_finding(element, sentence):
+    assert check_letter(snippet(stage1_letter(**{element: sentence})), "stage1_response") == []
+
+
+@pytest.mark.parametrize("element, sentence", [(e, s) for e, s in STAGE1_VARIANTS if e != "escalation"])
+def test_stage2_response_in_other_words_gives_no_finding(element, sentence):
+    # the same wording in a stage 2 response: (b)-(f) accept what stage 1's accept (a stage 2
+    # response escalates to the Ombudsman, so its escalation sentence stays)
+    text = stage1_letter(**{element: sentence}).replace("Stage 1 response", "Stage 2 final response").replace(
+        STAGE1_BASE["escalation"], "If you remain dissatisfied you can refer your complaint to the Housing "
+                                   "Ombudsman on 0300 111 3000.")
+    assert check_letter(snippet(text), "stage2_response") == []
+
+
+STAGE1_BREACHES: list[tuple[str, str, str]] = [
+    # (element, sentence, the one finding it must give)
+    ("decision", "I have checked the repair records. We acknowledge how frustrating this has been.", "CL609C"),
+    ("escalation", "This is the final stage of our complaints process. If you remain unhappy you can contact "
+                   "the Housing Ombudsman on 0300 111 3000.", "CL609G"),
+    ("escalation", "If you are not satisfied, you can take your complaint further by contacting the Housing "
+                   "Ombudsman on 0300 111 3000.", "CL609G"),
+    ("definition", "You contacted us on 3 March 2025.", "CL609B"),
+    ("definition", "You got in touch with us on 3 March 2025.", "CL609B"),
+    ("actions", "Our electrical contractor attended on 2 March 2025.", "CL609F"),
+]
+
+
+@pytest.mark.parametrize("element, sentence, rule_id", STAGE1_BREACHES)
+def test_stage1_response_missing_one_element_gives_exactly_that_finding(element, sentence, rule_id):
+    assert check_letter(snippet(stage1_letter(**{element: sentence})), "stage1_response") == [rule_id]

@@ -49,11 +49,12 @@ def test_pending_cases_are_left_out_of_the_share(report_of):
 
 def test_stage1_responses_within_the_codes_timescale(report_of):
     r = report_of(STAGE1_ROWS)
-    # on time A B E G; out of timescale D (late), F (extension the Code does not allow), H (overdue);
-    # C (no acknowledgement date) and J (withdrawn) not judged
-    assert shares(r, "s1_response")[0] == (4, 7)
+    # on time A B C E G (C has no acknowledgement date: counted from the last day it was due, its
+    # response is still in time); out of timescale D (late), F (extension the Code does not allow),
+    # H (overdue); J (withdrawn) not judged
+    assert shares(r, "s1_response")[0] == (5, 8)
     parts = r.figure("s1_response").cells[0].parts
-    assert (parts["late"], parts["overdue"], parts["not_judged"]) == (2, 1, 2)
+    assert (parts["late"], parts["overdue"], parts["not_judged"]) == (2, 1, 1)
     assert counts(r, "s1_response_in_extension") == [2, 0, 0, 0, 2]   # E, G
     assert counts(r, "s1_response_late") == [2, 0, 0, 0, 2]           # D, H: the CR603 findings
     assert counts(r, "s1_response_beyond_extension") == [1, 0, 0, 0, 1]  # F: CR604
@@ -181,9 +182,9 @@ def test_ch01_without_homes_is_not_recorded(report_of):
 
 def test_ch02_responded_within_the_codes_timescales(report_of):
     r = report_of(STAGE1_ROWS + STAGE2_ROWS)
-    # stage 1: A B E G + the six stage 2 rows' stage 1 answers on day 10 = 10 on time; D F late -> 10 of 12
+    # stage 1: A B C E G + the six stage 2 rows' stage 1 answers on day 10 = 11 on time; D F late -> 11 of 13
     # (H is unanswered: not in CH02)
-    assert shares(r, "CH02_1")[4] == (10, 12)
+    assert shares(r, "CH02_1")[4] == (11, 13)
     assert r.figure("CH02_1").period.parts["unanswered_overdue"] == 1
     # stage 2: P Q U on time, T late -> 3 of 4 (R unanswered and not acknowledged: not judged)
     assert shares(r, "CH02_2")[4] == (3, 4)

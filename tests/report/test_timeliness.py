@@ -49,7 +49,7 @@ def test_stage1_response_on_the_record_and_in_the_codes_timescale(tmp_path, ctx)
     cases = batch_of(write_cases(tmp_path / "c.csv", STAGE1_ROWS))
     recorded = statuses(tl.response(STAGE1, cases, ctx), cases)
     code = statuses(tl.response(STAGE1, cases, ctx, code_timescale=True), cases)
-    assert recorded == {"A": "on_time", "B": "on_time", "C": "not_judged", "D": "late", "E": "on_time",
+    assert recorded == {"A": "on_time", "B": "on_time", "C": "on_time", "D": "late", "E": "on_time",
                         "F": "on_time", "G": "on_time", "H": "overdue", "I": "not_due", "J": "not_judged",
                         "K": "not_judged", "L": "not_due", "M": "overdue"}
     assert code == {**recorded, "F": "late"}

@@ -34,6 +34,8 @@ class CheckContext:
     as_of: dt.date
     show_values: bool = False
     state: dict[str, Any] = field(default_factory=dict)
+    stage_labels: dict[str, int] = field(default_factory=dict)
+    """The landlord's own stage labels (config `stage_labels`)."""
     """Per-file state a rule may keep across batches (e.g. case ids seen)."""
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown
-from codecheck.checks.process import read_stage
+from codecheck.checks.process import stage_numbers
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
@@ -127,8 +127,9 @@ def row_not_checked(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     summary="a record_type or stage label that is not recognised",
     rationale="""record_type must say complaint or service_request (blank means complaint); a row of
     another type is not checked as a complaint. A stage label must name stage 1 or stage 2 ('1',
-    'Stage 2', 'stage one'...); extra or third stages are rules CR502 and CR503. Labels naming the
-    Ombudsman, closed or withdrawn are accepted as not being a stage.""",
+    'Stage 2', 'stage one', 'Stage II'...); extra or third stages are rules CR502 and CR503. Labels naming the
+    Ombudsman, closed or withdrawn are accepted as not being a stage. A landlord's own labels can be
+    mapped in codecheck.yaml: `stage_labels: {"Formal": 1, "Review": 2}`.""",
     breach_example="record_type 'Enquiry'; stage 'Review panel'",
     compliant_example="record_type 'service_request'; stage 'Stage 2'",
 )
@@ -143,7 +144,8 @@ def unrecognised_label(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     from codecheck.checks.process import NOT_A_STAGE
 
     labels = cases.text("stage")
+    numbers = stage_numbers(cases, ctx)
     for i in indexes(cases.complaints):
         label = labels[i]
-        if label and read_stage(label) is None and not NOT_A_STAGE.search(" ".join(label.lower().split())):
+        if label and numbers[i] is None and not NOT_A_STAGE.search(" ".join(label.lower().split())):
             emit(i, f"stage {shown(ctx, 'stage', label)} is not recognised as stage 1 or stage 2", column="stage")

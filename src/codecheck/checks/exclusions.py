@@ -13,9 +13,18 @@ from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
+_NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty[\s\-]*four)"
 OUT_OF_TIME = re.compile(
-    r"out\s*of\s*time|time[\s\-]*(limit|barred|bar)|(12|twelve)\s*months?|over\s+a\s+year|more\s+than\s+a\s+year"
-    r"|too\s+late|historic(al)?\b|expired",
+    r"out\s*of\s*time|time[\s\-]*(limit|barred|bar)\b|outside\s+(of\s+)?(the\s+|our\s+)?(time|timescale|timeframe|deadline)"
+    rf"|late\s+complaint|too\s+late|{_NUMBER}\s*months?|over\s+a\s+year|more\s+than\s+a\s+year|\bhistoric(al)?\b"
+    r"|older\s+than",
+    re.IGNORECASE,
+)
+#: Other exclusions the Code accepts (2.2): a refusal on these grounds is not a
+#: time-limit refusal even when its reason mentions a period of time.
+OTHER_GROUNDS = re.compile(
+    r"legal\s+proceedings|court|claim\s+(form|issued|filed)|solicitor|previously\s+considered|already\s+(been\s+)?"
+    r"(considered|investigated|dealt)|insurance|disrepair\s+claim",
     re.IGNORECASE,
 )
 
@@ -51,8 +60,9 @@ def _twelve_months_after(day: dt.date) -> dt.date:
     columns=("accepted", "refusal_reason", "issue_date"),
     rationale="""Landlords must accept complaints referred within 12 months of the issue occurring or of
     the resident becoming aware of it (issue_date), unless excluded on other grounds. A refusal whose
-    reason is the time limit ('out of time', '12 months', 'time limit'...) for a complaint received within
-    12 months of issue_date is a breach.""",
+    reason is a time limit ('out of time', '12 months', 'outside our timescale', a local six-month limit...)
+    for a complaint received within 12 months of issue_date is a breach. A reason that names another
+    ground the Code accepts (legal proceedings, previously considered) is not read as a time limit.""",
     breach_example="issue_date 10/01/2024, received 03/06/2024, refused 'Out of time - over 12 months'",
     compliant_example="issue_date 01/11/2022, received 01/05/2024, refused as out of time",
 )
@@ -60,7 +70,7 @@ def refused_out_of_time(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None
     issue, received = cases.dates("issue_date"), cases.dates("received_date")
     reasons = cases.text("refusal_reason")
     for i in indexes(_refused(cases) & ~np.isnat(issue)):
-        if not OUT_OF_TIME.search(reasons[i]):
+        if not OUT_OF_TIME.search(reasons[i]) or OTHER_GROUNDS.search(reasons[i]):
             continue
         limit = _twelve_months_after(issue[i].astype(dt.date))
         if received[i].astype(dt.date) <= limit:

@@ -14,33 +14,47 @@ from codecheck.checks.stages import STAGE2
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
-_NUMBER_WORDS = {"zero": 0, "nil": 0, "one": 1, "first": 1, "two": 2, "second": 2, "final": 2,
-                 "three": 3, "third": 3, "four": 4, "fourth": 4, "five": 5, "fifth": 5}
-_EXTRA_STAGE = re.compile(r"informal|pre[\s\-]*(complaint|stage)|stage\s*(0|zero|nil)\b|^0$|early\s+resolution\s+stage")
-_STAGE_NUMBER = re.compile(r"^(?:stage|stg|s|level|tier)?\s*(\d+|[a-z]+)\b")
-NOT_A_STAGE = re.compile(r"ombudsman|closed|withdrawn|resolved|service\s*request|^n/?a$|^none$|^-$")
+_NUMBER_WORDS = {"zero": 0, "nil": 0, "one": 1, "first": 1, "1st": 1, "i": 1, "two": 2, "second": 2, "2nd": 2,
+                 "ii": 2, "final": 2, "three": 3, "third": 3, "3rd": 3, "iii": 3, "four": 4, "fourth": 4, "4th": 4,
+                 "iv": 4, "five": 5, "fifth": 5, "5th": 5, "v": 5}
+_NUMBER = r"(\d+|zero|nil|one|two|three|four|five|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|iv|v|iii|ii|i)"
+_EXTRA_STAGE = re.compile(r"informal|pre[\s\-]*(complaint|stage)|early\s+resolution\s+stage|^0$")
+#: "Stage 2", "stage II", "Independent review (stage 3)": an explicit stage number anywhere wins.
+_STAGE_ANYWHERE = re.compile(rf"\b(?:stage|stg|level|tier)\s*{_NUMBER}\b")
+#: "2", "S2", "1st stage", "Second stage", "Final": a number at the start.
+_STAGE_START = re.compile(rf"^(?:s\s*)?{_NUMBER}\b(?!\s*(?:working|days?|weeks?))")
+NOT_A_STAGE = re.compile(r"ombudsman|closed|withdr(aw|ew|awn)|resolved|service\s*request|^n/?a$|^none$|^-$")
 
 
 @lru_cache(maxsize=4096)
-def read_stage(label: str) -> int | None:
-    """The stage a label names: 0 for an extra pre-stage, 1, 2, 3 or more; None if unrecognised or not a stage."""
+def read_stage(label: str, custom: tuple[tuple[str, int], ...] = ()) -> int | None:
+    """The stage a label names: 0 for an extra pre-stage, 1, 2, 3 or more; None if
+    unrecognised or not a stage. `custom` maps a landlord's own labels (config
+    `stage_labels`), compared ignoring case and spacing."""
     s = " ".join(label.strip().lower().replace("_", " ").split())
-    if not s or NOT_A_STAGE.search(s):
+    if not s:
+        return None
+    for name, number in custom:
+        if s == name:
+            return number
+    m = _STAGE_ANYWHERE.search(s)
+    if m:
+        token = m[1]
+        return int(token) if token.isdigit() else _NUMBER_WORDS[token]
+    if NOT_A_STAGE.search(s):
         return None
     if _EXTRA_STAGE.search(s):
         return 0
-    m = _STAGE_NUMBER.match(s)
+    m = _STAGE_START.match(s)
     if m:
         token = m[1]
-        if token.isdigit():
-            return int(token)
-        if token in _NUMBER_WORDS:
-            return _NUMBER_WORDS[token]
+        return int(token) if token.isdigit() else _NUMBER_WORDS[token]
     return None
 
 
-def stage_numbers(cases: CaseBatch) -> list[int | None]:
-    return cases.derived("stage numbers", lambda: [read_stage(v) for v in cases.text("stage")])
+def stage_numbers(cases: CaseBatch, ctx: CheckContext) -> list[int | None]:
+    custom = tuple((" ".join(k.lower().split()), v) for k, v in ctx.stage_labels.items())
+    return cases.derived("stage numbers", lambda: [read_stage(v, custom) for v in cases.text("stage")])
 
 
 @record_rule(
@@ -55,7 +69,7 @@ def stage_numbers(cases: CaseBatch) -> list[int | None]:
 )
 def extra_named_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
-    for i, n in enumerate(stage_numbers(cases)):
+    for i, n in enumerate(stage_numbers(cases, ctx)):
         if n == 0 and cases.complaints[i]:
             emit(i, f"recorded at an extra named stage ({shown(ctx, 'stage', labels[i])}); the Code allows stage 1 and stage 2 only",
                  column="stage")
@@ -73,13 +87,14 @@ def extra_named_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
 )
 def third_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
-    for i, n in enumerate(stage_numbers(cases)):
+    for i, n in enumerate(stage_numbers(cases, ctx)):
         if n is not None and n >= 3 and cases.complaints[i]:
             emit(i, f"recorded at stage {n} ({shown(ctx, 'stage', labels[i])}); the Code allows two stages, stage 2 being the final response",
                  column="stage")
 
 
-NO_ADJUSTMENTS = frozenset({"none", "n/a", "na", "no", "nil", "-", "not required", "none required", "none agreed"})
+NO_ADJUSTMENTS = re.compile(
+    r"^(none|n/?a|nil|no|-+|not\s+applicable)\.?$|^(no|none|not)\b.*\b(needed|required|requested|applicable|agreed|identified|asked)\b")
 
 
 @record_rule(
@@ -97,8 +112,8 @@ def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
     adjustments = cases.text("reasonable_adjustments")
     reviewed = ~np.isnat(cases.dates("adjustments_review_date"))
     for i in indexes(cases.complaints & ~reviewed):
-        value = adjustments[i].strip().lower().rstrip(".")
-        if value and value not in NO_ADJUSTMENTS:
+        value = adjustments[i].strip().lower()
+        if value and not NO_ADJUSTMENTS.search(value):
             emit(i, "reasonable adjustments are recorded but no review of them is (adjustments_review_date is blank)",
                  column="adjustments_review_date")
 

@@ -16,6 +16,7 @@ its deadline is overdue.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -48,9 +49,15 @@ def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emi
         return
     as_of = ctx.as_of64
     late_by = cal.counts(deadline, np.full(len(cases), as_of))
+    moved = stage.moved_on_date(cases)
     for i in indexes(step.status == timeliness.OVERDUE):
-        emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_event} {d(start[i])}, deadline "
-                f"{d(deadline[i])} ({stage.ack_days} working days), now {wd(late_by[i])} late", column=stage.ack)
+        if np.isnat(moved[i]):
+            emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_event} {d(start[i])}, deadline "
+                    f"{d(deadline[i])} ({stage.ack_days} working days), now {wd(late_by[i])} late", column=stage.ack)
+        else:
+            emit(i, f"no stage {stage.number} acknowledgement or response recorded; {stage.start_event} "
+                    f"{d(start[i])}, the deadline {d(deadline[i])} had passed when stage 2 was requested on "
+                    f"{d(moved[i])}", severity=Severity.WARNING, column=stage.ack)
 
 
 def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
@@ -59,9 +66,14 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
     base, extended, deadline = response_deadlines(stage, cases, ctx)
     step = timeliness.response(stage, cases, ctx)
     taken = cal.counts(ack, response)
+    ack_due = stage.ack_deadlines(cases, ctx)
     word = "final" if stage.number == 2 else "full"
     for i in indexes(step.status == timeliness.LATE):
-        if np.isnat(extended[i]):
+        if np.isnat(ack[i]):
+            emit(i, f"{word} stage {stage.number} response issued {d(response[i])}; no acknowledgement is recorded, "
+                    f"and even counted from the last day it was due ({d(ack_due[i])}) the Code allows "
+                    f"{stage.response_days} working days (deadline {d(deadline[i])})", column=stage.response)
+        elif np.isnat(extended[i]):
             emit(i, f"{word} stage {stage.number} response issued {d(response[i])}, {wd(taken[i])} after acknowledgement "
                     f"on {d(ack[i])}; the Code allows {stage.response_days} (deadline {d(base[i])}) and no extension is recorded",
                  column=stage.response)
@@ -71,10 +83,17 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
                     f"the Code's deadline was {d(base[i])})", column=stage.response)
     as_of = ctx.as_of64
     late_by = cal.counts(deadline, np.full(len(cases), as_of))
+    moved = stage.moved_on_date(cases)
     for i in indexes(step.status == timeliness.OVERDUE):
         ext = f", extended to {d(extended[i])}" if not np.isnat(extended[i]) else ""
-        emit(i, f"overdue: no stage {stage.number} response as of {d(as_of)}; acknowledged {d(ack[i])}, deadline "
-                f"{d(base[i])} ({stage.response_days} working days{ext}), now {wd(late_by[i])} late", column=stage.response)
+        if np.isnat(moved[i]):
+            emit(i, f"overdue: no stage {stage.number} response as of {d(as_of)}; acknowledged {d(ack[i])}, deadline "
+                    f"{d(base[i])} ({stage.response_days} working days{ext}), now {wd(late_by[i])} late",
+                 column=stage.response)
+        else:
+            emit(i, f"no stage {stage.number} response recorded; acknowledged {d(ack[i])}, the deadline "
+                    f"{d(deadline[i])} ({stage.response_days} working days{ext}) had passed when stage 2 was "
+                    f"requested on {d(moved[i])}", severity=Severity.WARNING, column=stage.response)
 
 
 def check_extension_length(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
@@ -87,7 +106,7 @@ def check_extension_length(stage: Stage, cases: CaseBatch, ctx: CheckContext, em
 
 
 def check_extension_details(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
-    extended = cases.dates(stage.extended_to)
+    _, extended, _ = response_deadlines(stage, cases, ctx)  # a date before the Code's deadline extends nothing
     given = cases.flags(stage.extension_details)
     with_extension = stage.due(cases) & ~np.isnat(extended)
     for i in indexes(with_extension & (given == 0)):
@@ -222,28 +241,58 @@ def stage2_extension_details(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
     check_extension_details(STAGE2, cases, ctx, emit)
 
 
+_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame cllr councillor rev".split())
+#: Not a person: placeholders, and teams whose members may differ between stages.
+_NOT_A_PERSON = re.compile(
+    r"^(n/?a|tbc|tba|unknown|unassigned|none|nil|-+|\?+)$|\b(team|department|dept|unit|service|panel|"
+    r"officers?|managers?|centre|center|hub|desk|board|committee|contractor)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
-def _person(name: str) -> str:
-    """A handler's name compared loosely: case, spacing and punctuation ignored."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
+def _person(name: str) -> tuple[str, ...]:
+    """A handler's name as comparable parts: case, spacing, punctuation and titles ignored,
+    "Smith, John" read as "John Smith"; () for placeholders and team names."""
+    text = " ".join(name.split())
+    if not text or _NOT_A_PERSON.search(text):
+        return ()
+    if "," in text:
+        last, _, first = text.partition(",")
+        text = f"{first} {last}"
+    parts = ["".join(ch for ch in word if ch.isalnum()) for word in text.casefold().split()]
+    return tuple(p for p in parts if p and p not in _TITLES)
+
+
+def _same_by_initial(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """'J Smith' and 'John Smith': the same surname and first initial, one given in full."""
+    if len(a) < 2 or len(b) < 2 or a[-1] != b[-1] or a[0][0] != b[0][0]:
+        return False
+    return len(a[0]) == 1 or len(b[0]) == 1
 
 
 @record_rule(
     id="CR613", name="same-handler-both-stages", provision="6.13",
     summary="the same person considered the complaint at stage 1 and stage 2",
     columns=("stage1_handler", "stage2_handler"),
+    reads=("accepted", "escalation_requested_date", "stage2_ack_date"),
     rationale="""The person considering the complaint at stage 2 must not be the same person that
-    considered it at stage 1. Names are compared after ignoring case, spacing and punctuation, so
-    'Jo Patel' and 'jo  patel.' are the same person; different spellings of a name ('J Patel' and
-    'Jo Patel') are not matched, to avoid false alarms. Names are not shown in the finding.""",
-    breach_example="stage1_handler 'Jo Patel', stage2_handler 'jo  patel.'",
+    considered it at stage 1. Names are compared ignoring case, spacing, punctuation and titles, and
+    'Smith, John' is read as 'John Smith': the same name is an error. The same surname and first
+    initial with one first name given only as an initial ('J Smith', 'John Smith') may be the same
+    person: a warning. Placeholders (N/A, TBC, Unassigned) and team names ('Complaints Team') are not
+    compared, and only cases that went to stage 2 are. Names are not shown in the finding.""",
+    breach_example="stage1_handler 'Mr J Smith', stage2_handler 'j smith.'",
     compliant_example="stage1_handler 'Jo Patel', stage2_handler 'Sam Okafor'",
 )
 def same_handler_both_stages(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     first, second = cases.text("stage1_handler"), cases.text("stage2_handler")
-    for i in indexes(cases.complaints):
+    for i in indexes(STAGE2.due(cases)):
         a, b = _person(first[i]), _person(second[i])
-        if a and a == b:
-            shown = f" ({first[i]!r})" if ctx.show_values else ""
+        if not a or not b:
+            continue
+        shown = f" ({first[i]!r} and {second[i]!r})" if ctx.show_values else ""
+        if "".join(a) == "".join(b):  # "Ben Hughes" and "ben.hughes" too
             emit(i, f"the same person{shown} is recorded as handler at stage 1 and stage 2 "
                     "(stage1_handler and stage2_handler match); stage 2 needs a different person", column="stage2_handler")
+        elif _same_by_initial(a, b):
+            emit(i, f"the stage 1 and stage 2 handlers{shown} have the same surname and first initial: check that "
+                    "stage 2 was considered by a different person", severity=Severity.WARNING, column="stage2_handler")

@@ -12,14 +12,17 @@ _STAGE2 = r"(stage[\s_\-]*(2|two)|s2|second[\s_\-]*stage|final[\s_\-]*stage|esca
 _ACK = r"(ack|acknowledg)"
 _RESPONSE = r"(response|outcome|decision|reply|final[\s_\-]*response)"
 
+#: In order: the first kind whose pattern the name matches wins. Stage letters come
+#: before extension and refusal, so "Stage 1 response - extended" is a stage 1
+#: response and "Stage 2 response - complaint declined" a stage 2 response.
 PATTERNS: tuple[tuple[str, str], ...] = (
     ("self_assessment", r"self[\s_\-]*assess"),
-    ("extension", r"extension|extend"),
-    ("refusal", r"refus|not[\s_\-]*accepted|declin|exclusion[\s_\-]*letter"),
     ("stage1_ack", _STAGE1 + r".*" + _ACK + "|" + _ACK + r".*" + _STAGE1),
     ("stage2_ack", _STAGE2 + r".*" + _ACK + "|" + _ACK + r".*" + _STAGE2),
     ("stage1_response", _STAGE1 + r".*" + _RESPONSE + "|" + _RESPONSE + r".*" + _STAGE1),
     ("stage2_response", _STAGE2 + r".*" + _RESPONSE + "|" + _RESPONSE + r".*" + _STAGE2),
+    ("extension", r"extension|extend"),
+    ("refusal", r"refus|not[\s_\-]*accepted|declin|exclusion[\s_\-]*letter"),
     ("policy", r"polic(y|ies)|procedure"),
 )
 

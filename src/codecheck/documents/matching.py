@@ -124,11 +124,398 @@ def _spaces(pattern: str) -> str:
     return "".join(out)
 
 
+def _source(pattern: str) -> str:
+    """A rule pattern as the regular expression that is compiled (case aside)."""
+    return _spaces(unicodedata.normalize("NFKC", pattern).translate(_CHARS))
+
+
 @lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a rule pattern for normalised text. Raises re.error if it is not a regex."""
-    source = unicodedata.normalize("NFKC", pattern).translate(_CHARS)
-    return re.compile(_spaces(source), re.IGNORECASE)
+    return re.compile(_source(pattern), re.IGNORECASE)
+
+
+# -- compiled once: matchers ------------------------------------------------------------
+#
+# Every search gives exactly what ``compile_pattern(p)`` (case-insensitive) gives on the
+# same text; three things only make it cheaper:
+#
+# - On "plain" text (:func:`_is_plain`: already lower case, without the dotless i and the
+#   long s, which match "i" and "s" case-insensitively), a copy of the pattern compiled
+#   without IGNORECASE, its ASCII letters lower-cased (:func:`_compile_plain`), finds the
+#   same matches about twice as fast. Only patterns whose letters are all ASCII get one.
+# - A pattern's literal prefixes (:func:`_prefixes`: every match starts with one of them,
+#   e.g. "acknowledg" or "stage 1"/"stage one") are looked up in a long text with
+#   str.find, and the pattern is tried only where one starts (:meth:`Text._candidates`),
+#   instead of at every character. This needs a text whose only whitespace is single
+#   spaces and line breaks and whose only digits are 0-9, as normalised text is.
+# - A list of patterns that is searched as a whole (the earliest match of any, or whether
+#   any matches) is one alternation ``(?:p1)|(?:p2)|...`` when that cannot change what is
+#   found (:class:`PatternSet`, :func:`_joinable`): none can match empty text and none
+#   has a backreference, named groups or flags of its own. At the leftmost position where any matches, the alternation
+#   takes the first that matches there, which is what searching each in turn and keeping
+#   the earliest (the first listed on a tie) gives.
+
+try:  # the parser and compiler behind `re` (private; without them nothing is sped up)
+    from re import _compiler as _sre_compiler, _constants as _sre, _parser as _sre_parser
+except ImportError:  # pragma: no cover
+    _sre = _sre_parser = _sre_compiler = None
+
+try:
+    from _sre import unicode_iscased as _iscased
+except ImportError:  # pragma: no cover
+    def _iscased(code: int) -> bool:
+        return True
+
+_WS = "\x00"  # in a prefix: one whitespace character (a space or a line break)
+_PREFIX_SET = 256  # at most this many prefixes for one pattern (else they are cut shorter)
+_PREFIX_SHORTEST = 4  # prefixes are not cut shorter than this to keep them few
+_PREFIX_CLASS = 16  # a character class of at most this many characters is expanded
+_FLAGS_OK = re.IGNORECASE | re.UNICODE  # patterns with other (inline) flags are left alone
+
+
+def _is_plain(text: str) -> bool:
+    """Does case-insensitive matching of ASCII letters come down to exact matching in
+    `text`? (True of normalised text unless it has a dotless i or a long s.)"""
+    return text == text.lower() and "\u0131" not in text and "\u017f" not in text
+
+
+def _tree(source: str):
+    """The parsed pattern, or None when it has flags of its own or cannot be parsed."""
+    if _sre_parser is None:
+        return None
+    try:
+        tree = _sre_parser.parse(source, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - not a pattern we can read: no speed-up
+        return None
+    return tree if not tree.state.flags & ~_FLAGS_OK else None
+
+
+def _exact(code: int) -> bool:
+    """Does the character match the same with and without IGNORECASE in plain text? ASCII
+    (lower-cased) does, and so does a character without case: no other character
+    case-folds to one of those."""
+    return code < 128 or not _iscased(code)
+
+
+def _fold_set(items: list) -> list | None:
+    """A character class for plain text: ASCII members lower-cased, categories kept."""
+    negate, chars, categories = False, set(), []
+    for op, av in items:
+        if op is _sre.NEGATE:
+            negate = True
+        elif op is _sre.LITERAL and _exact(av):
+            chars.add(ord(chr(av).lower()))
+        elif op is _sre.RANGE and av[1] < 128:
+            chars.update(ord(chr(c).lower()) for c in range(av[0], av[1] + 1))
+        elif op is _sre.CATEGORY:
+            categories.append((op, av))
+        else:
+            return None
+    return [(_sre.NEGATE, None)] * negate + [(_sre.LITERAL, c) for c in sorted(chars)] + categories
+
+
+def _fold(items: list) -> list | None:
+    """The parsed items for plain text (None if some item is not one we can carry over)."""
+    out: list = []
+    for op, av in items:
+        if op is _sre.LITERAL or op is _sre.NOT_LITERAL:
+            if not _exact(av):
+                return None
+            out.append((op, ord(chr(av).lower())))
+        elif op is _sre.IN:
+            folded = _fold_set(av)
+            if folded is None:
+                return None
+            out.append((op, folded))
+        elif op is _sre.ANY or op is _sre.AT:
+            out.append((op, av))
+        elif op is _sre.BRANCH:
+            alternatives = [_fold(alt.data) for alt in av[1]]
+            if any(alt is None for alt in alternatives):
+                return None
+            out.append((op, (av[0], [_sre_parser.SubPattern(a.state, d) for a, d in zip(av[1], alternatives)])))
+        elif op is _sre.SUBPATTERN:
+            group, add, remove, sub = av
+            inner = _fold(sub.data)
+            if add or remove or inner is None:
+                return None
+            out.append((op, (group, add, remove, _sre_parser.SubPattern(sub.state, inner))))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            inner = _fold(sub.data)
+            if inner is None:
+                return None
+            out.append((op, (lo, hi, _sre_parser.SubPattern(sub.state, inner))))
+        elif op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+            direction, sub = av
+            inner = _fold(sub.data)
+            if inner is None:
+                return None
+            out.append((op, (direction, _sre_parser.SubPattern(sub.state, inner))))
+        elif op is _sre.ATOMIC_GROUP:
+            inner = _fold(av.data)
+            if inner is None:
+                return None
+            out.append((op, _sre_parser.SubPattern(av.state, inner)))
+        else:  # backreferences, conditionals: keep the case-insensitive pattern
+            return None
+    return out
+
+
+def _compile_plain(tree) -> re.Pattern[str] | None:
+    """A parsed pattern (:func:`_tree`) compiled without IGNORECASE for plain text
+    (:func:`_is_plain`): the same matches there as the pattern compiled with it. None if
+    not possible. (Changes the tree's flags: parse it afresh for anything else.)"""
+    if tree is None:
+        return None
+    folded = _fold(tree.data)
+    if folded is None:
+        return None
+    try:
+        plain = _sre_parser.SubPattern(tree.state, folded)
+        tree.state.flags &= ~re.IGNORECASE
+        return _sre_compiler.compile(plain, 0)
+    except Exception:  # noqa: BLE001 - the private compiler changed: no speed-up
+        return None
+
+
+def _node_prefixes(op, av) -> set[tuple[str, bool]]:
+    """What one parsed item can start with: (text, open), open when what follows the
+    item continues the text. ("", False) when it can start with anything."""
+    stop = {("", False)}
+    if op is _sre.LITERAL:
+        char = chr(av)
+        return {(char.lower(), True)} if _exact(av) and char.isprintable() else stop
+    if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+        return {("", True)}  # takes up no text
+    if op is _sre.SUBPATTERN:
+        return stop if av[1] or av[2] else _seq_prefixes(av[3].data)
+    if op is _sre.ATOMIC_GROUP:
+        return _seq_prefixes(av.data)
+    if op is _sre.BRANCH:
+        out: set[tuple[str, bool]] = set()
+        for alternative in av[1]:
+            out |= _seq_prefixes(alternative.data)
+        return out if len(out) <= _PREFIX_SET else _shorten(out) or stop
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        if hi == 0:
+            return {("", True)}
+        if sub.data == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])]:
+            # whitespace runs are one character long in the texts this is used on
+            return ({(_WS, True)} | ({("", True)} if lo == 0 else set())) if lo <= 1 else stop
+        inner = _seq_prefixes(sub.data)
+        if hi != 1:
+            inner = {(text, False) for text, _ in inner}
+        return inner | {("", True)} if lo == 0 else inner
+    if op is _sre.IN:
+        if av == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]:
+            return {(_WS, True)}
+        if av == [(_sre.CATEGORY, _sre.CATEGORY_DIGIT)]:
+            return {(d, True) for d in "0123456789"}
+        chars: set[str] = set()
+        for item, value in av:
+            if item is _sre.LITERAL:
+                chars.add(chr(value))
+            elif item is _sre.RANGE and value[1] - value[0] < _PREFIX_CLASS:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:
+                return stop
+        if len(chars) > _PREFIX_CLASS or not all(_exact(ord(c)) and c.isprintable() for c in chars):
+            return stop
+        return {(c.lower(), True) for c in chars}
+    return stop
+
+
+def _seq_prefixes(items: list) -> set[tuple[str, bool]]:
+    current = {("", True)}
+    for op, av in items:
+        growing = sum(open_ for _, open_ in current)
+        if not growing:
+            break
+        options = _node_prefixes(op, av)
+        if growing * len(options) > _PREFIX_SET:
+            if current != {("", True)}:
+                return {(text, False) for text, _ in current}  # enough: the prefixes end here
+            options = _shorten(options) or {("", False)}
+        following: set[tuple[str, bool]] = set()
+        for text, open_ in current:
+            if open_:
+                following.update((text + more, still) for more, still in options)
+            else:
+                following.add((text, False))
+        current = following
+    return current
+
+
+def _shorten(options: set[tuple[str, bool]]) -> set[tuple[str, bool]] | None:
+    """At most `_PREFIX_SET` options, each cut to the longest length that allows it (the
+    start of a prefix is still a prefix; a cut one is no longer open), but not shorter
+    than `_PREFIX_SHORTEST`: None if that is not enough."""
+
+    def cut(n: int) -> set[tuple[str, bool]]:
+        return {(text[:n], open_ and len(text) <= n) for text, open_ in options}
+
+    lo, hi = _PREFIX_SHORTEST, max(len(text) for text, _ in options)
+    if len(cut(lo)) > _PREFIX_SET:
+        return None
+    while lo < hi:  # the longest cut that is few enough
+        mid = (lo + hi + 1) // 2
+        if len(cut(mid)) <= _PREFIX_SET:
+            lo = mid
+        else:
+            hi = mid - 1
+    return cut(lo)
+
+
+def _prefixes(tree) -> tuple[str, ...] | None:
+    """Strings (lower case; `_WS` for one whitespace character) one of which starts
+    every match of the parsed pattern, or None when a match can start with anything."""
+    if tree is None:
+        return None
+    try:
+        found = {text for text, _ in _seq_prefixes(tree.data)}
+    except Exception:  # noqa: BLE001 - a parse tree we do not know: no speed-up
+        return None
+    if not found or "" in found:
+        return None
+    return _minimal(found)
+
+
+def _minimal(prefixes: set[str]) -> tuple[str, ...]:
+    """The prefixes without those that start with another (which finds them too)."""
+    kept: list[str] = []
+    for text in sorted(prefixes):  # a string sorts after its prefix and anything between them
+        if not kept or not text.startswith(kept[-1]):
+            kept.append(text)
+    return tuple(kept)
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _joinable(tree) -> bool:
+    """Can the parsed pattern be one alternative of an alternation without changing what
+    it finds? Not if it can match empty text, has flags or named groups of its own, or
+    refers back to a group (which joining would renumber)."""
+    if tree is None or tree.state.groupdict:
+        return False
+    try:
+        if tree.getwidth()[0] == 0:
+            return False
+    except Exception:  # noqa: BLE001
+        return False
+    refs = (_sre.GROUPREF, _sre.GROUPREF_EXISTS)
+
+    def refers(value) -> bool:
+        if isinstance(value, _sre_parser.SubPattern):
+            return any(op in refs or refers(av) for op, av in value.data)
+        if isinstance(value, (tuple, list)):
+            return any(refers(v) for v in value)
+        return False
+
+    return not refers(tree)
+
+
+class Matcher:
+    """One pattern (or an alternation of several) compiled once, with what makes
+    searching a long text cheap. It finds exactly the matches of the pattern compiled
+    by :func:`compile_pattern`."""
+
+    def __init__(
+        self,
+        source: str,
+        regex: re.Pattern[str] | None,
+        plain: re.Pattern[str] | None,
+        prefixes: tuple[str, ...] | None,
+        joinable: bool = False,
+    ):
+        self.source = source
+        self._regex = regex
+        self.plain = plain
+        """The same matches on plain text (:func:`_is_plain`), without IGNORECASE."""
+        self.prefixes = prefixes
+        """Every match starts with one of these (see :func:`_prefixes`)."""
+        self.joinable = joinable
+        """Can it be one alternative of an alternation (:func:`_joinable`)?"""
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern compiled case-insensitively, as :func:`compile_pattern`."""
+        if self._regex is None:
+            self._regex = re.compile(self.source, re.IGNORECASE)
+        return self._regex
+
+    def pick(self, plain: bool) -> re.Pattern[str]:
+        return self.plain if plain and self.plain is not None else self.regex
+
+    def search_in(self, string: str) -> bool:
+        """Does it match anywhere in `string` (normalised text)?"""
+        return self.pick(_is_plain(string)).search(string) is not None
+
+
+@lru_cache(maxsize=4096)
+def compile_matcher(pattern: str) -> Matcher:
+    """A rule pattern as a :class:`Matcher`. Raises re.error if it is not a regex."""
+    regex = compile_pattern(pattern)
+    source = _source(pattern)
+    tree = _tree(source)
+    prefixes = _prefixes(tree)
+    joinable = _joinable(tree) and not _GLOBAL_FLAGS.match(source)
+    return Matcher(source, regex, _compile_plain(tree), prefixes, joinable)  # (changes the tree)
+
+
+def _join(matchers: tuple[Matcher, ...]) -> Matcher | None:
+    """One alternation ``(?:p1)|(?:p2)|...`` of joinable patterns (None if it will not
+    compile). A match of it is a match of one of them, so it starts with one of their
+    prefixes."""
+    source = "|".join(f"(?:{m.source})" for m in matchers)
+    tree = _tree(source)
+    if tree is None:
+        return None
+    each = [m.prefixes for m in matchers]
+    prefixes = None if any(p is None for p in each) else _minimal({p for ps in each for p in ps})  # type: ignore[union-attr]
+    return Matcher(source, None, _compile_plain(tree), prefixes)
+
+
+class PatternSet:
+    """A list of rule patterns compiled once: each as a :class:`Matcher`, and (when first
+    needed, see :attr:`joined`) all of them as one alternation."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.patterns = patterns
+        self.matchers = tuple(compile_matcher(p) for p in patterns)
+        if len(self.matchers) == 1:
+            self._joined: Matcher | None | object = self.matchers[0]
+        else:
+            self._joined = _UNKNOWN if self.matchers and all(m.joinable for m in self.matchers) else None
+
+    @property
+    def joined(self) -> Matcher | None:
+        """The patterns as one alternation, for searching them as a whole: the earliest
+        match of any (the first listed on a tie), or whether any matches. None when
+        joining them could change what is found."""
+        if self._joined is _UNKNOWN:
+            self._joined = _join(self.matchers)
+        return self._joined  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=4096)
+def compile_set(patterns: tuple[str, ...]) -> PatternSet:
+    """`patterns` as a :class:`PatternSet`. Raises re.error if one is not a regex."""
+    return PatternSet(tuple(patterns))
+
+
+def _as_set(patterns: PatternSet | list[str] | tuple[str, ...]) -> PatternSet:
+    return patterns if isinstance(patterns, PatternSet) else compile_set(tuple(patterns))
+
+
+def _as_matcher(pattern: Matcher | str) -> Matcher:
+    return pattern if isinstance(pattern, Matcher) else compile_matcher(pattern)
+
+
+_UNKNOWN = object()
 
 
 # -- numbers and amounts of time ------------------------------------------------------
@@ -187,10 +574,17 @@ class Amount:
     """The amount in working days, or None when it is not stated in working days or weeks."""
 
 
-def find_amounts(text: str) -> list[Amount]:
-    """Every amount of time in (normalised) `text`, in order."""
+_AMOUNT_PLAIN = _compile_plain(_tree(_AMOUNT.pattern))
+
+
+def find_amounts(text: str, plain: bool | None = None) -> list[Amount]:
+    """Every amount of time in (normalised) `text`, in order. (`plain`: whether `text`
+    is known to be plain, see :func:`_is_plain`; found out when not given.)"""
+    if plain is None:
+        plain = _is_plain(text)
+    amount = _AMOUNT_PLAIN if plain and _AMOUNT_PLAIN is not None else _AMOUNT
     out: list[Amount] = []
-    for m in _AMOUNT.finditer(text):
+    for m in amount.finditer(text):
         number = int(m.group("digits")) if m.group("digits") else parse_number(m.group("num"))
         if number is None:
             continue
@@ -222,6 +616,13 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
 
 
+_INDEX_MIN = 8192  # a shorter text is scanned by each regular expression itself
+_DENSE = 32  # prefixes starting at more than one in this many characters: scan instead
+_UNEVEN = re.compile(r"[^\S \n]|\s\s|[^\D0-9]")  # other whitespace, runs of it, other digits
+_RUN = re.compile(r"[a-z0-9]+")
+_KEY = re.compile(r"[^a-z0-9]*[a-z0-9]*.?", re.DOTALL)  # a prefix's first word and the character after
+
+
 @dataclass(frozen=True)
 class Hit:
     """A pattern match in a document's text."""
@@ -246,6 +647,15 @@ class Text:
     breaks: list[int] = field(default_factory=list)
     """Offsets where a sentence must end (paragraph or heading boundaries)."""
     _sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
+    # worked out once, when first needed (see the "fast search" methods)
+    _sentence_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _plain: bool | None = field(default=None, repr=False, compare=False)
+    _indexed: bool | None = field(default=None, repr=False, compare=False)
+    _words: str | None = field(default=None, repr=False, compare=False)
+    _found: dict[str, list[int] | None] = field(default_factory=dict, repr=False, compare=False)
+    _candidates_of: dict[Matcher, list[int] | None] = field(default_factory=dict, repr=False, compare=False)
+    _amounts: tuple[list[Amount], list[int]] | None = field(default=None, repr=False, compare=False)
+    _headings: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     # -- building ----------------------------------------------------------------
     @classmethod
@@ -330,24 +740,173 @@ class Text:
             return self.text, 0
         return self.text[start:end], start
 
-    def finditer(self, pattern: str, start: int = 0, end: int | None = None) -> Iterator[Hit]:
+    def finditer(self, pattern: Matcher | str, start: int = 0, end: int | None = None) -> Iterator[Hit]:
         """Matches of `pattern` within [start, end) (matched in that span's text alone)."""
-        target, base = self._span(start, end)
-        for m in compile_pattern(pattern).finditer(target):
-            if m.end() > m.start():
-                yield self.hit(base + m.start(), base + m.end())
+        for s, e in self._matches(_as_matcher(pattern), start, end):
+            yield self.hit(s, e)
 
-    def search(self, patterns: list[str] | tuple[str, ...], start: int = 0, end: int | None = None) -> Hit | None:
-        """The earliest match of any of `patterns` in [start, end), or None."""
-        target, base = self._span(start, end)
-        best: tuple[int, int] | None = None
-        for pattern in patterns:
-            for m in compile_pattern(pattern).finditer(target):
-                if m.end() > m.start():
-                    if best is None or m.start() < best[0]:
-                        best = (m.start(), m.end())
+    def search(
+        self, patterns: PatternSet | list[str] | tuple[str, ...], start: int = 0, end: int | None = None
+    ) -> Hit | None:
+        """The earliest match of any of `patterns` in [start, end), or None (on a tie, the
+        match of the first pattern listed)."""
+        found = self._first(_as_set(patterns), start, end, earliest=True)
+        return None if found is None else self.hit(*found)
+
+    def contains(self, patterns: PatternSet | list[str] | tuple[str, ...], start: int = 0, end: int | None = None) -> bool:
+        """Does any of `patterns` match in [start, end)? (``search(...) is not None``)"""
+        return self._first(_as_set(patterns), start, end, earliest=False) is not None
+
+    def _first(self, group: PatternSet, start: int, end: int | None, earliest: bool) -> tuple[int, int] | None:
+        """The earliest match of any of the patterns, or (not `earliest`) any match."""
+        matchers = group.matchers
+        if len(matchers) == 1:
+            return next(self._matches(matchers[0], start, end), None)
+        # Where each pattern is looked for only where its prefixes are, one at a time is
+        # cheap; otherwise one alternation scans the text once for all of them.
+        each = self._can_index() and all(self._candidates(m) is not None for m in matchers)
+        joined = None if each else group.joined
+        if joined is not None:
+            return next(self._matches(joined, start, end), None)
+        found: tuple[int, int] | None = None
+        for matcher in matchers:
+            first = next(self._matches(matcher, start, end), None)
+            if first is not None:
+                if not earliest:
+                    return first
+                if found is None or first[0] < found[0]:
+                    found = first
+        return found
+
+    # -- fast search (same matches as the regular expressions alone) --------------------
+    @property
+    def plain(self) -> bool:
+        """Is the text plain (:func:`_is_plain`), so that matchers' case-exact copies apply?"""
+        if self._plain is None:
+            self._plain = _is_plain(self.text)
+        return self._plain
+
+    def _can_index(self) -> bool:
+        """Long enough for prefix look-ups to pay, and with the whitespace and digits that
+        :func:`_prefixes` assumes (single spaces and line breaks; 0-9)."""
+        if self._indexed is None:
+            self._indexed = len(self.text) >= _INDEX_MIN and self.plain and _UNEVEN.search(self.text) is None
+        return self._indexed
+
+    def _occurrences(self, needle: str) -> list[int] | None:
+        """Where `needle` starts in the text (None: too often to be worth it)."""
+        found = self._found.get(needle, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
+        text = self.text
+        word = _RUN.search(needle)
+        if word is not None and word.group() not in self._vocabulary():
+            found = []
+        elif len(needle) <= 4 and text.count(needle) > len(text) // _DENSE:
+            found = None
+        else:
+            found = []
+            find = text.find
+            at = find(needle)
+            while at >= 0:
+                found.append(at)
+                at = find(needle, at + 1)
+        self._found[needle] = found
+        return found
+
+    def _vocabulary(self) -> str:
+        """Every word of the text (run of non-space), once each: a string to look in that is
+        much shorter than the text. A run of letters and digits is in it if in the text."""
+        if self._words is None:
+            self._words = "\n".join(set(self.text.split()))
+        return self._words
+
+    def _variants(self, prefix: str) -> list[str]:
+        """A prefix with each `_WS` as the whitespace this text has (a space, a line break)."""
+        if _WS not in prefix:
+            return [prefix]
+        if "\n" not in self.text:
+            return [prefix.replace(_WS, " ")]
+        parts = prefix.split(_WS)[:3]  # at most two line-break-or-space choices
+        out = [parts[0]]
+        for part in parts[1:]:
+            out = [head + ws + part for head in out for ws in " \n"]
+        return out
+
+    def _candidates(self, matcher: Matcher) -> list[int] | None:
+        """Every offset where a match of `matcher` may start (sorted), or None when the
+        regular expression is to scan the text itself. Prefixes are looked up by their
+        first word (:data:`_KEY`), each found once per text, then checked in place."""
+        if matcher in self._candidates_of:
+            return self._candidates_of[matcher]
+        found: list[int] | None = None
+        if matcher.prefixes is not None and self._can_index():
+            by_key: dict[str, list[str]] = {}
+            for prefix in matcher.prefixes:
+                for needle in self._variants(prefix):
+                    by_key.setdefault(_KEY.match(needle).group(), []).append(needle)  # type: ignore[union-attr]
+            found = []
+            limit = len(self.text) // _DENSE
+            starts = self.text.startswith
+            for key, needles in by_key.items():
+                where = self._occurrences(key)
+                if where is None:
+                    found = None
                     break
-        return None if best is None else self.hit(base + best[0], base + best[1])
+                if key in needles:
+                    found += where
+                else:
+                    tails = tuple(needles)
+                    found += [at for at in where if starts(tails, at)]
+                if len(found) > limit:
+                    found = None
+                    break
+        result = sorted(set(found)) if found is not None else None
+        self._candidates_of[matcher] = result
+        return result
+
+    def _matches(self, matcher: Matcher, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+        """(start, end) of each non-empty match in [start, end), as ``finditer`` on that
+        span's text finds them, in order."""
+        target, base = self._span(start, end)
+        regex = matcher.pick(self.plain)
+        candidates = self._candidates(matcher)
+        if candidates is None:
+            for m in regex.finditer(target):
+                if m.end() > m.start():
+                    yield base + m.start(), base + m.end()
+            return
+        # A match starts with a prefix, so only where one starts is a match tried; it is
+        # never empty (a prefix is never empty), so each next one starts where it ends.
+        lo = bisect.bisect_left(candidates, base)
+        hi = bisect.bisect_left(candidates, base + len(target))
+        after = 0
+        match = regex.match
+        for at in itertools.islice(candidates, lo, hi):
+            local = at - base
+            if local < after:
+                continue
+            m = match(target, local)
+            if m is not None:
+                yield at, base + m.end()
+                after = m.end()
+
+    def amounts(self) -> tuple[list[Amount], list[int]]:
+        """The amounts of time stated in working days or weeks (:func:`find_amounts`), and
+        their start offsets."""
+        if self._amounts is None:
+            timed = [a for a in find_amounts(self.text, self.plain) if a.working_days is not None]
+            self._amounts = (timed, [a.start for a in timed])
+        return self._amounts
+
+    def normalized_heading(self, offset: int) -> str | None:
+        """:meth:`heading_at`, normalised."""
+        heading = self.heading_at(offset)
+        if not heading:
+            return None
+        if heading not in self._headings:
+            self._headings[heading] = normalize(heading)
+        return self._headings[heading]
 
     # -- sentences -------------------------------------------------------------------
     @property
@@ -359,7 +918,9 @@ class Text:
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         spans = self.sentences
-        i = bisect.bisect_right([s for s, _ in spans], offset) - 1
+        if self._sentence_starts is None or len(self._sentence_starts) != len(spans):
+            self._sentence_starts = [s for s, _ in spans]
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
         return spans[max(i, 0)] if spans else (0, len(self.text))
 
     def sentences_over(self, start: int, end: int) -> tuple[int, int]:

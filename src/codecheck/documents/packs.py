@@ -77,7 +77,7 @@ from codecheck.errors import ConfigError
 from codecheck.findings import Severity
 from codecheck.rules import DOCUMENT_KINDS, Rule
 
-from .matching import Text, compile_pattern, document_text, find_amounts, normalize
+from .matching import Matcher, PatternSet, Text, compile_matcher, compile_pattern, compile_set, document_text
 from .model import Document
 
 PACK_FOLDERS = ("letters", "policy")
@@ -443,40 +443,45 @@ def _format(message: str, **values: Any) -> str:
     return string.Formatter().vformat(message, (), _Fields(values))
 
 
-def _matches(patterns: list[str], string: str) -> bool:
+def _set(patterns: list[str] | None) -> PatternSet:
+    """A rule's pattern list, compiled once when the pack is loaded."""
+    return compile_set(tuple(patterns or ()))
+
+
+def _matches(patterns: PatternSet, string: str) -> bool:
     """Does any of `patterns` match in `string` (normalised text)?"""
-    return any(compile_pattern(p).search(string) for p in patterns)
+    if patterns.joined is not None:
+        return patterns.joined.search_in(string)
+    return any(m.search_in(string) for m in patterns.matchers)
 
 
-def _in_heading(text: Text, start: int, heading: str | None) -> bool:
+def _in_heading(text: Text, start: int, heading: Matcher | None) -> bool:
     if heading is None:
         return True
-    block = text.block_at(start)
-    if block is None or not block.heading:
-        return False
-    return compile_pattern(heading).search(normalize(block.heading)) is not None
+    under = text.normalized_heading(start)
+    return under is not None and heading.search_in(under)
 
 
-def _first(text: Text, patterns: list[str], within: str | None = None, start: int = 0, end: int | None = None):
+def _found(text: Text, patterns: PatternSet, within: Matcher | None, start: int = 0, end: int | None = None) -> bool:
+    """Does one of `patterns` match in [start, end) (under a heading matching `within`)?"""
     if within is None:
-        return text.search(patterns, start, end)
-    for pattern in patterns:
-        for hit in text.finditer(pattern, start, end):
-            if _in_heading(text, hit.start, within):
-                return hit
-    return None
+        return text.contains(patterns, start, end)
+    return any(
+        _in_heading(text, hit.start, within) for matcher in patterns.matchers for hit in text.finditer(matcher, start, end)
+    )
 
 
 def requires_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
-    groups = [spec.any_of] if spec.any_of is not None else list(spec.all_of or [])
+    groups = [_set(spec.any_of)] if spec.any_of is not None else [_set(group) for group in spec.all_of or []]
+    within = compile_matcher(spec.within) if spec.within is not None else None
     names = spec.names or []
 
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
-        found = [_first(text, group, spec.within) is not None for group in groups]
+        found = [_found(text, group, within) for group in groups]
         if spec.scope == "sentence" and all(found):
             for start, end in text.sentences:
-                if all(_first(text, group, spec.within, start, end) for group in groups):
+                if all(_found(text, group, within, start, end) for group in groups):
                     return
             missing_names = names
         elif all(found):
@@ -498,13 +503,16 @@ def _overlapping(hits: list) -> list:
 
 
 def forbids_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    patterns = [compile_matcher(p) for p in spec.patterns or []]
+    unless = _set(spec.unless) if spec.unless else None
+
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
-        hits = [hit for pattern in spec.patterns or [] for hit in text.finditer(pattern)]
+        hits = [hit for matcher in patterns for hit in text.finditer(matcher)]
         for hit in _overlapping(hits):
-            if spec.unless:
+            if unless is not None:
                 start, end = text.sentences_over(hit.start, hit.end)
-                if text.search(spec.unless, start, end):
+                if text.contains(unless, start, end):
                     continue
             emit(hit.block, _format(spec.message, match=hit.text))
 
@@ -513,32 +521,34 @@ def forbids_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
 
 def timescale_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
     assert spec.max_working_days is not None
+    step = _set(spec.step)
+    unless = _set(spec.unless) if spec.unless else None
+    unless_heading = _set(spec.unless_heading) if spec.unless_heading else None
+    allows = [(_set(allow.when), allow.max_working_days) for allow in spec.allow or []]
 
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
-        amounts = [a for a in find_amounts(text.text) if a.working_days is not None]
+        amounts, offsets = text.amounts()  # in order: find_amounts scans left to right
         if not amounts:
             return
-        offsets = [a.start for a in amounts]  # in order: find_amounts scans left to right
         for start, end in text.sentences:
             inside = amounts[bisect.bisect_left(offsets, start) : bisect.bisect_left(offsets, end)]
             if not inside:
                 continue
-            heading = text.heading_at(start)
-            heading = normalize(heading) if heading else None
-            if heading is not None and spec.unless_heading and _matches(spec.unless_heading, heading):
+            heading = text.normalized_heading(start)
+            if heading is not None and unless_heading is not None and _matches(unless_heading, heading):
                 continue
             sentence = text.text[start:end]
             # what step and allow.when read: the sentence, or "<heading>: <sentence>"
             context = f"{heading}: {sentence}" if spec.read_heading and heading not in (None, sentence) else sentence
-            if not _matches(spec.step or [], context):
+            if not _matches(step, context):
                 continue
-            if spec.unless and text.search(spec.unless, start, end):
+            if unless is not None and text.contains(unless, start, end):
                 continue
             limit = spec.max_working_days
-            for allow in spec.allow or []:
-                if _matches(allow.when, context):
-                    limit = allow.max_working_days
+            for when, days in allows:
+                if _matches(when, context):
+                    limit = days
                     break
             for amount in inside:
                 if amount.working_days > limit:
@@ -626,10 +636,12 @@ def placeholder_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
 
 
 def conditional_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    if_any, then_any = _set(spec.if_any), _set(spec.then_any)
+
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
-        hit = text.search(spec.if_any or [])
-        if hit is not None and text.search(spec.then_any or []) is None:
+        hit = text.search(if_any)
+        if hit is not None and not text.contains(then_any):
             emit(hit.block, _format(spec.message, match=hit.text))
 
     return check

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import weakref
 from itertools import islice
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +18,7 @@ from typing import Iterator
 from codecheck.columns import COLUMNS, REQUIRED, normalise_header
 from codecheck.config import Config
 from codecheck.errors import InputError
+from codecheck.readers import cases_arrow
 from codecheck.readers.base import CASES, CaseSource
 from codecheck.records import CaseBatch
 from codecheck.values import DateColumnParser
@@ -146,13 +148,49 @@ class CsvCaseReader:
         notes = []
         if encoding == "cp1252":
             notes.append("read as Windows-1252 (not valid UTF-8)")
+        batches = None
+        if cases_arrow.available() and encoding in cases_arrow.ENCODINGS:
+            # The columnar path where it reads the file exactly as the csv module does; else the csv path.
+            # Its reading starts now, in a thread, while the scan decides.
+            arrow = cases_arrow.ArrowRead(path, name, encoding, delimiter, index, len(header))
+            layout = cases_arrow.scan(path, encoding, delimiter)
+            if isinstance(layout, cases_arrow.Layout):
+                fh.close()
+                batches = self._arrow_batches(arrow, layout, path, encoding, delimiter, index, len(header), config,
+                                              name)
+                weakref.finalize(batches, arrow.stop, wait=False)  # should the batches never be read
+            else:
+                arrow.stop()
+        if batches is None:
+            batches = self._batches(fh, reader, index, len(header), config, name)
         return CaseSource(
             path=name,
             columns=found,
             unmapped=unmapped,
-            batches=self._batches(fh, reader, index, len(header), config, name),
+            batches=batches,
             notes=notes,
         )
+
+    def _arrow_batches(self, arrow, layout, path: Path, encoding: str, delimiter: str, index: dict[str, int],
+                       width: int, config: Config, name: str) -> Iterator[CaseBatch]:
+        parser = DateColumnParser(month_first=config.date_order == "mdy")
+        try:
+            yield from arrow.batches(layout, config.batch_size, parser)
+        except cases_arrow.Fallback as stop:
+            # pyarrow stopped on something the scan did not foresee: the csv path reads on from that
+            # line (the scan found one line per record, so lines can be skipped as records).
+            try:
+                fh = open(path, encoding=encoding, errors="replace", newline="")
+            except OSError as exc:
+                raise InputError(name, f"cannot be read: {exc.strerror or exc}") from None
+            reader = csv.reader(fh, delimiter=delimiter)
+            try:
+                for _ in islice(reader, stop.line - 1):
+                    pass
+            except csv.Error as exc:
+                fh.close()
+                raise InputError(name, f"CSV structure broken: {exc}", location=str(reader.line_num)) from None
+            yield from self._batches(fh, reader, index, width, config, name)
 
     def _batches(self, fh: io.TextIOBase, reader, index: dict[str, int], width: int, config: Config, name: str) -> Iterator[CaseBatch]:
         """Read `batch_size` records at a time and transpose them into columns.
