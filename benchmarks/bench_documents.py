@@ -5,6 +5,11 @@
 Prints wall times for the whole check (read + every rule), and for comparison a bare
 text extraction of the same PDF with pypdfium2 measured in the same run. Targets:
 the 100-page PDF under 1 s, the 1,000 letters under 5 s. Needs fpdf2 (a test extra).
+
+The rule packs are loaded (and their patterns compiled) once before the timed runs, as
+in a warm process; that load is timed on its own. Each time is also given as CPU time
+(in brackets), which a busy shared machine disturbs less than wall time. Run it three
+times and take the median (docs/performance.md, "Documents").
 """
 
 from __future__ import annotations
@@ -49,15 +54,21 @@ def run(paths: list[Path], kind: str | None = None):
 
     registry = default_registry()
     engine = Engine(registry, Config(), registry.select(), dt.date(2025, 6, 30), kind=kind)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     results = engine.run([str(p) for p in paths])
-    return time.perf_counter() - t, results
+    return (time.perf_counter() - t, time.process_time() - cpu), results
+
+
+def _times(took: tuple[float, float]) -> str:
+    return f"{took[0]:.2f} s ({took[1]:.2f} s CPU)"
 
 
 def main() -> None:
     pages = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     letters = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    t, cpu = time.perf_counter(), time.process_time()
     run([])  # load the rule packs once, as a warm process would
+    print(f"rule packs loaded    {_times((time.perf_counter() - t, time.process_time() - cpu))}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         pdf = tmp / "complaints-policy.pdf"
@@ -72,7 +83,7 @@ def main() -> None:
         assert not results.problems, results.problems
         print(f"policy PDF           {pages} pages, {chars:,} characters")
         print(f"  bare pypdfium2     {bare:.2f} s")
-        print(f"  codecheck          {took:.2f} s  (target < 1 s), {len(results.findings)} findings")
+        print(f"  codecheck          {_times(took)}  (target < 1 s), {len(results.findings)} findings")
 
         templates = sorted((ROOT / "fixtures/letters").glob("*.md")) + sorted((ROOT / "fixtures/letters").glob("*.txt"))
         folder = tmp / "letters"
@@ -83,7 +94,7 @@ def main() -> None:
         took, results = run([folder])
         assert not results.problems, results.problems
         print(f"letter templates     {len(results.files):,} files (Markdown and text)")
-        print(f"  codecheck          {took:.2f} s  (target < 5 s), {len(results.findings)} findings")
+        print(f"  codecheck          {_times(took)}  (target < 5 s), {len(results.findings)} findings")
 
 
 if __name__ == "__main__":

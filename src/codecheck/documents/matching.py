@@ -30,6 +30,12 @@ any run of whitespace. A search limited to a span (a sentence) matches within
 that span's text alone: ``^`` and ``$`` anchor at its start and end, and
 lookbehinds and ``\\b`` cannot see the text around it.
 
+Every pattern is compiled once, when its pack is loaded (:func:`compile_matcher`,
+:func:`compile_set`), and each document is normalised, joined and split into
+sentences once, whatever number of rules read it (:func:`document_text`). A search
+finds exactly what the pattern's regular expression finds; on a long text it tries the
+pattern only where one of its literal prefixes starts (see "compiled once: matchers").
+
 Amounts of time (:func:`find_amounts`): "10 working days", "ten (10) business
 days", "twenty-five work days", "3 weeks" (= 15 working days), "a fortnight".
 Only working/business/work days and weeks have a working-day value; plain
@@ -137,35 +143,43 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 # -- compiled once: matchers ------------------------------------------------------------
 #
-# Every search gives exactly what ``compile_pattern(p)`` (case-insensitive) gives on the
-# same text; three things only make it cheaper:
+# A search gives exactly what ``compile_pattern(p)`` (case-insensitive) finds in the same
+# text; three things only make it cheaper:
 #
-# - On "plain" text (:func:`_is_plain`: already lower case, without the dotless i and the
-#   long s, which match "i" and "s" case-insensitively), a copy of the pattern compiled
-#   without IGNORECASE, its ASCII letters lower-cased (:func:`_compile_plain`), finds the
-#   same matches about twice as fast. Only patterns whose letters are all ASCII get one.
-# - A pattern's literal prefixes (:func:`_prefixes`: every match starts with one of them,
-#   e.g. "acknowledg" or "stage 1"/"stage one") are looked up in a long text with
-#   str.find, and the pattern is tried only where one starts (:meth:`Text._candidates`),
-#   instead of at every character. This needs a text whose only whitespace is single
-#   spaces and line breaks and whose only digits are 0-9, as normalised text is.
-# - A list of patterns that is searched as a whole (the earliest match of any, or whether
-#   any matches) is one alternation ``(?:p1)|(?:p2)|...`` when that cannot change what is
-#   found (:class:`PatternSet`, :func:`_joinable`): none can match empty text and none
-#   has a backreference, named groups or flags of its own. At the leftmost position where any matches, the alternation
-#   takes the first that matches there, which is what searching each in turn and keeping
-#   the earliest (the first listed on a tie) gives.
+# - On plain text (:func:`_is_plain`: lower case, as normalised text is, and without the
+#   dotless i and the long s, which match "i" and "s" case-insensitively) a copy of the
+#   pattern compiled without IGNORECASE (:func:`_compile_plain`), its ASCII letters
+#   lower-cased, finds the same matches about twice as fast.
+# - Every match of most patterns starts with one of a few literal strings, its prefixes
+#   (:func:`_prefixes`: "acknowledg", "stage 1" or "stage one"). In a long text the
+#   prefixes are looked up with str.find and the pattern is tried only where one starts
+#   (:meth:`Text._candidates`), not at every character. The prefixes take whitespace to
+#   be one space or line break and \d to be 0-9, so this is done only in a text where
+#   that is so (normalised text, unless it has other digits).
+# - A list of patterns searched as a whole (the earliest match of any, the first listed
+#   on a tie; or whether any matches) is searched as one alternation ``(?:p1)|(?:p2)``
+#   when the patterns cannot be looked up by prefixes and joining them cannot change what
+#   is found (:func:`_joinable`: none can match empty text, none has a backreference,
+#   named groups or flags of its own): at the leftmost position where any of them
+#   matches, the alternation takes the first listed that matches there.
+#
+# The parser and compiler behind `re` are private modules: should they change, a pattern
+# that cannot be read is searched by its regular expression alone, as before.
 
-try:  # the parser and compiler behind `re` (private; without them nothing is sped up)
-    from re import _compiler as _sre_compiler, _constants as _sre, _parser as _sre_parser
+try:
+    from re import _compiler as _sre_compiler
+    from re import _constants as _sre
+    from re import _parser as _sre_parser
 except ImportError:  # pragma: no cover
     _sre = _sre_parser = _sre_compiler = None
 
 try:
     from _sre import unicode_iscased as _iscased
 except ImportError:  # pragma: no cover
+
     def _iscased(code: int) -> bool:
         return True
+
 
 _WS = "\x00"  # in a prefix: one whitespace character (a space or a line break)
 _PREFIX_SET = 256  # at most this many prefixes for one pattern (else they are cut shorter)
@@ -212,7 +226,14 @@ def _fold_set(items: list) -> list | None:
             categories.append((op, av))
         else:
             return None
-    return [(_sre.NEGATE, None)] * negate + [(_sre.LITERAL, c) for c in sorted(chars)] + categories
+    members: list = []
+    for _, run in itertools.groupby(enumerate(sorted(chars)), lambda item: item[1] - item[0]):
+        codes = [code for _, code in run]
+        if len(codes) > 2:
+            members.append((_sre.RANGE, (codes[0], codes[-1])))
+        else:
+            members += [(_sre.LITERAL, code) for code in codes]
+    return [(_sre.NEGATE, None)] * negate + members + categories
 
 
 def _fold(items: list) -> list | None:
@@ -269,10 +290,10 @@ def _compile_plain(tree) -> re.Pattern[str] | None:
     not possible. (Changes the tree's flags: parse it afresh for anything else.)"""
     if tree is None:
         return None
-    folded = _fold(tree.data)
-    if folded is None:
-        return None
     try:
+        folded = _fold(tree.data)
+        if folded is None:
+            return None
         plain = _sre_parser.SubPattern(tree.state, folded)
         tree.state.flags &= ~re.IGNORECASE
         return _sre_compiler.compile(plain, 0)

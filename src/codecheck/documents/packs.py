@@ -56,6 +56,10 @@ start of the heading. ``within`` and ``unless_heading`` search the heading alone
 
 A pack that cannot be read or is invalid is a :class:`ConfigError` naming the
 file and the key path.
+
+Each rule's patterns are compiled once, when its pack is loaded (a rule's list of
+patterns as one :class:`~codecheck.documents.matching.PatternSet`), and every rule of
+a document reads the one :class:`~codecheck.documents.matching.Text` made for it.
 """
 
 from __future__ import annotations
@@ -77,7 +81,15 @@ from codecheck.errors import ConfigError
 from codecheck.findings import Severity
 from codecheck.rules import DOCUMENT_KINDS, Rule
 
-from .matching import Matcher, PatternSet, Text, compile_matcher, compile_pattern, compile_set, document_text
+from .matching import (
+    Matcher,
+    PatternSet,
+    Text,
+    compile_matcher,
+    compile_pattern,
+    compile_set,
+    document_text,
+)
 from .model import Document
 
 PACK_FOLDERS = ("letters", "policy")
@@ -355,6 +367,17 @@ class LoadedPack:
     pack: Pack
 
 
+def _parse_yaml(raw: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its data, from one parse (what
+    ``yaml.compose`` and ``yaml.safe_load`` give, each parsing it)."""
+    loader = yaml.SafeLoader(raw)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def load_pack(path: Path | Traversable) -> LoadedPack:
     """Read and check one pack file."""
     name = _display(path)
@@ -365,8 +388,7 @@ def load_pack(path: Path | Traversable) -> LoadedPack:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{name}: cannot read: {exc}") from None
     try:
-        root = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
+        root, data = _parse_yaml(raw)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
