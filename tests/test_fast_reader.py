@@ -5,7 +5,6 @@ we can think of (and on random ones, with hypothesis)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import importlib.util
 import threading
@@ -49,12 +48,12 @@ def _key(results) -> tuple:
 
 @pytest.fixture
 def arrow_reads(monkeypatch):
-    """Counts the files the columnar path read, so a test knows which path it compared."""
-    seen: list[str] = []
+    """The columnar reads started, so a test knows which path it compared."""
+    seen: list[cases_arrow.ArrowRead] = []
     original = cases_arrow.ArrowRead.batches
 
     def batches(self, *args, **kwargs):
-        seen.append(self.name)
+        seen.append(self)
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(cases_arrow.ArrowRead, "batches", batches)
@@ -62,12 +61,14 @@ def arrow_reads(monkeypatch):
 
 
 def same_both_ways(path: Path, monkeypatch, arrow_reads, config: Config | None = None, fast: bool = True):
-    """Run both paths; assert identical results, and that the columnar path read the file (or did not)."""
+    """Run both paths; assert identical results, and that the columnar path read the whole
+    file (fast) or handed it, or part of it, to the csv module (not fast)."""
     slow = _run(path, False, monkeypatch, config)
     assert arrow_reads == []
     quick = _run(path, True, monkeypatch, config)
     assert _key(quick) == _key(slow)
-    assert (arrow_reads == [str(path)]) is fast, f"columnar path used: {arrow_reads}"
+    whole = len(arrow_reads) == 1 and arrow_reads[0].stopped_because == ""
+    assert whole is fast, f"columnar read stopped: {[a.stopped_because for a in arrow_reads]}"
     arrow_reads.clear()
     return quick
 
@@ -154,6 +155,57 @@ def test_generated_rows_with_broken_lines(tmp_path, monkeypatch, arrow_reads):
     assert any(f.rule == "CD004" and "fields" in f.message for f in results.findings)
 
 
+def _stage_word(value: str) -> str | None:
+    return value.split()[-1].lower() if value.split() else None
+
+
+def _batches(path: Path, fast: bool, monkeypatch, config: Config):
+    monkeypatch.setenv(cases_arrow.ENV, "1" if fast else "0")
+    return list(CsvCaseReader().open(path, config).batches)
+
+
+def assert_batches_alike(path: Path, monkeypatch, config: Config) -> int:
+    """Batch by batch, every public answer of CaseBatch is the same on both paths."""
+    from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
+
+    slow, quick = _batches(path, False, monkeypatch, config), _batches(path, True, monkeypatch, config)
+    assert len(slow) == len(quick)
+    for a, b in zip(slow, quick):
+        assert (a.rows, a.ragged, a.header_fields, len(a)) == (b.rows, b.ragged, b.header_fields, len(b))
+        assert sorted(a.cells) == sorted(b.cells)
+        for column in [*a.cells, "absent_column"]:
+            assert a.has(column) == b.has(column)
+            assert a.text(column) == b.text(column), column
+            assert (a.blank(column) == b.blank(column)).all(), column
+            assert (a.per_value(column, _stage_word) == b.per_value(column, _stage_word)).all(), column
+            assert (a.per_value(column, len, int) == b.per_value(column, len, int)).all(), column
+            if column in DATE_COLUMNS:
+                assert (a.dates(column).astype("int64") == b.dates(column).astype("int64")).all(), column
+            if column in YES_NO_COLUMNS:
+                assert (a.flags(column) == b.flags(column)).all(), column
+            if column in a.cells:
+                assert list(a.cells[column]) == list(b.cells[column]), column
+        for mask in ("record_types", "checkable", "complaints", "accepted"):
+            assert (getattr(a, mask) == getattr(b, mask)).all(), mask
+        assert [(u.index, u.column, u.why) for u in a.unreadable] == [(u.index, u.column, u.why) for u in b.unreadable]
+    return sum(len(b) for b in quick)
+
+
+def test_batches_answer_alike(tmp_path, monkeypatch):
+    path = tmp_path / "cases.csv"
+    _gen_cases().write(5000, str(path))
+    monkeypatch.setattr(cases_arrow, "_BLOCK", 100 * 1024)
+    assert assert_batches_alike(path, monkeypatch, Config(batch_size=700)) == 5000
+    rows = [r[:] for r in ROWS]
+    rows[0][0], rows[1][2], rows[2][1], rows[5][7] = "C-1 ", " 2024-06-03", "service_request\u00a0", "Stage 1\t"
+    lines = csv_text(rows).split("\r\n")
+    lines[3] += ",extra"
+    lines.insert(5, "")
+    path = write(tmp_path / "edges.csv", "\r\n".join(lines))
+    for size in (1, 3, 100):
+        assert_batches_alike(path, monkeypatch, Config(batch_size=size))
+
+
 # -- awkward files -------------------------------------------------------------------------
 
 
@@ -210,6 +262,21 @@ def test_quoted_newlines_read_with_the_csv_module(tmp_path, monkeypatch, arrow_r
     assert "more than one line" in cases_arrow.scan(path, "utf-8", ",")
     results = same_both_ways(path, monkeypatch, arrow_reads, fast=False)
     assert {f.row for f in results.findings if f.case_id == "C-5"} == {7}  # C-2 spans two lines
+
+
+def test_a_quoted_line_end_late_in_the_file(tmp_path, monkeypatch, arrow_reads):
+    """The batches before the block holding it come from pyarrow, the rest from the csv module."""
+    path = tmp_path / "cases.csv"
+    _gen_cases().write(3000, str(path))
+    lines = path.read_bytes().split(b"\r\n")
+    lines[2500] = lines[2500].replace(b",Repairs,", b',"Repairs\nand more",', 1).replace(
+        b",Staff conduct,", b',"Staff\r\nconduct",', 1)
+    lines[2700] = lines[2700] + b",one too many"
+    path.write_bytes(b"\r\n".join(lines))
+    monkeypatch.setattr(cases_arrow, "_BLOCK", 64 * 1024)
+    results = same_both_ways(path, monkeypatch, arrow_reads, Config(batch_size=100), fast=False)
+    assert "more than one line" in cases_arrow.scan(path, "utf-8-sig", ",")
+    assert any(f.rule == "CD004" and f.row > 2700 for f in results.findings)
 
 
 @pytest.mark.parametrize("text, why", [
@@ -319,7 +386,7 @@ def test_pyarrow_failing_midway_hands_over_to_the_csv_module(tmp_path, monkeypat
         return original(*args, **kwargs)
 
     monkeypatch.setattr(cases_arrow.pa_csv, "read_csv", failing)
-    results = same_both_ways(path, monkeypatch, arrow_reads, Config(batch_size=150))
+    results = same_both_ways(path, monkeypatch, arrow_reads, Config(batch_size=150), fast=False)
     assert results.files[0].rows == 2000 and len(calls) >= 4
 
 
@@ -402,3 +469,5 @@ def test_random_small_files(tmp_path, monkeypatch, case):
     quick = _run(path, True, monkeypatch, config)
     assert _key(quick) == _key(slow)
     assert not [p for p in quick.problems if "bug" in p.message]
+    if not slow.problems:
+        assert_batches_alike(path, monkeypatch, config)

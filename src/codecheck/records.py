@@ -13,6 +13,7 @@ answers by code, with results identical to those over the strings.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
@@ -46,6 +47,7 @@ class CaseBatch:
     header_fields: int = 0
     unreadable: list[Unreadable] = field(default_factory=list)
     _typed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _per_value: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_columns(cls, *, path: str, rows: list[int], columns: "dict[str, Sequence[str] | Coded | Listed]",
@@ -134,6 +136,26 @@ class CaseBatch:
             return np.array([not v for v in self.text(column)], dtype=bool)
         return coded.dictionary.blanks(self._strips(coded))[coded.codes]
 
+    def per_value(self, column: str, fn: "Callable[[str], Any]", dtype: Any = object) -> np.ndarray:
+        """``fn`` of each row's ``text(column)``, as an array: computed once per distinct value
+        (per file where the reader coded the column), so a rule's per-cell Python (a regex, a
+        label read) costs per value, not per row. ``fn`` should be a module-level function:
+        answers are kept per function."""
+        key = ("per value", column, fn, np.dtype(dtype).str)
+        found = self._per_value.get(key)
+        if found is None:
+            coded = self._coded(column) if column in self.cells else None
+            if coded is not None:
+                found = coded.dictionary.mapped(fn, np.dtype(dtype), self._strips(coded))[coded.codes]
+            else:
+                memo: dict[str, Any] = {}
+                values = self.text(column)
+                for value in set(values):
+                    memo[value] = fn(value)
+                found = np.array([memo[v] for v in values], dtype=dtype) if values else np.zeros(0, dtype=dtype)
+            self._per_value[key] = found
+        return found
+
     def parse_all(self) -> None:
         """Parse every typed column present, so each unreadable cell is found once."""
         for column in DATE_COLUMNS:
@@ -215,18 +237,35 @@ class ColumnDictionary:
         self.values: list[str] = []
         self._index: dict[str, int] = {}
         self._tables: dict[str, tuple[int, Any]] = {}
+        self._mapped: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
     def __len__(self) -> int:
         return len(self.values)
 
+    def mapped(self, fn: "Callable[[str], Any]", dtype: np.dtype, strip: bool) -> np.ndarray:
+        """``fn`` of each value (stripped first if ``strip``), extended as values arrive."""
+        try:
+            tables = self._mapped.setdefault(fn, {})
+        except TypeError:  # not weakly referable: answers kept for this call only
+            tables = {}
+        done, table = tables.get((dtype.str, strip), (0, None))
+        n = len(self.values)
+        if done < n or table is None:
+            values = self.values[done:n]
+            part = np.array([fn(v.strip() if strip else v) for v in values], dtype=dtype) if values \
+                else np.zeros(0, dtype=dtype)
+            table = part if table is None else np.concatenate([table, part])
+            tables[(dtype.str, strip)] = (n, table)
+        return table
+
     def extend(self, values: "Sequence[str]") -> None:
         """Add values not seen before; they take the next codes, in order."""
         index = self._index
-        for value in values:
-            if value in index:
-                raise ValueError(f"{value!r} is already in the dictionary")
-            index[value] = len(self.values)
-            self.values.append(value)
+        before = len(index)
+        index.update(zip(values, range(before, before + len(values))))
+        if len(index) != before + len(values):
+            raise ValueError("values already in the dictionary, or repeated")
+        self.values.extend(values)
 
     def _table(self, name: str, compute: "Callable[[list[str]], Any]", join: "Callable[[Any, Any], Any]"):
         done, table = self._tables.get(name, (0, None))

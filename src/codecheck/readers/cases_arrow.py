@@ -1,36 +1,41 @@
 """The columnar CSV path: pyarrow reads the mapped columns, codecheck keeps the csv module's answers.
 
 Used by :mod:`codecheck.readers.cases_csv` when pyarrow is installed
-(``pip install codecheck[fast]``) and the file is one it reads exactly as the csv
-path does. The csv path stays the reference: every batch built here has the same
-rows, line numbers, cells, ragged rows and batch boundaries as the csv path's.
+(``pip install codecheck[fast]``) for UTF-8 (with or without BOM) and Windows-1252
+files. The csv path stays the reference: every batch built here has the same rows,
+line numbers, cells, ragged rows and batch boundaries as the csv path's.
 
-Two things pyarrow does not tell, so a scan of the raw bytes first (numpy, a few
-hundredths of a second per 100 MB) finds them or sends the file to the csv path:
+A thread (the producer) reads the file once, in blocks of whole lines, and for
+each block:
 
-* line numbers. pyarrow numbers rows, not lines, and skips empty lines; the scan
-  records where the empty lines are and refuses a file where a quoted value spans
-  lines (the csv path counts those lines itself), a bare ``\\r`` line end, a NUL,
-  a line over 16 MB, or a quote outside the standard form (``"..."`` as a whole
-  field, ``""`` inside it), where the two parsers could read fields differently.
-* encoding. UTF-8 with a BOM is checked here (without one, ``detect_encoding``
-  already read the whole file); Windows-1252 is transcoded on the fly, with the
-  csv path's ``errors="replace"``. UTF-16 keeps the csv path.
+* scans the raw bytes (numpy): where the empty lines are (pyarrow skips them and
+  numbers rows, not lines), and whether the block is one pyarrow reads exactly as
+  the csv module does. It is not where a quoted value spans lines, a line ends in
+  a bare CR, a NUL or invalid UTF-8 appears, a line passes 16 MB, or a quote is
+  outside the standard form (a whole field in quotes, ``""`` inside it);
+* parses it with pyarrow (``read_csv`` on the block, in C++, without the GIL),
+  the mapped columns only, each as a dictionary column; rows whose field count
+  differs from the header's (and lines of spaces) reach ``invalid_row_handler``,
+  which gives their number and text;
+* codes each dictionary column against the file's dictionary for it (pyarrow's
+  dictionary unifier), so a value is parsed, stripped and tested once per file.
 
-Rows whose field count differs from the header's (and lines of spaces) reach
-pyarrow's ``invalid_row_handler`` with their row number and text; the text is
-split by the csv module and the row placed back at its line, padded or cut, for
-rule CD004 exactly as the csv path does.
+The main thread builds the batches from the blocks and runs the rules meanwhile.
+A block that is not safe to read this way ends the columnar read there: the
+batches before it stand, and the csv path reads on from the first line of the
+batch it falls in (lines up to there are one record each, so it can skip them).
+Ragged rows are split by the csv module and put back at their lines, padded or
+cut, for rule CD004 exactly as the csv path does.
 """
 
 from __future__ import annotations
 
-import codecs
+import bisect
 import csv
 import os
 import queue
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -43,16 +48,25 @@ try:  # optional: pip install codecheck[fast]
 except ImportError:  # pragma: no cover - exercised by the suite run without pyarrow
     pa = pc = pa_csv = None
 
-from codecheck.records import CaseBatch, Coded, ColumnDictionary, Listed, _has_edge, _objects
+from codecheck.records import CaseBatch, Coded, ColumnDictionary, Listed, _has_edge
 from codecheck.values import DateColumnParser
 
-_SCAN_CHUNK = 8 << 20
-_MAX_LINE = 16 << 20
-_BLOCK = 4 << 20
-_QUOTE, _LF, _CR = 34, 10, 13
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 ENV = "CODECHECK_FAST_CSV"
 """Set to 0 to read every CSV with the csv module (the reference path)."""
+_BLOCK = 4 << 20
+"""Bytes read at a time (then cut after the last whole line)."""
+_PARSE_BLOCK = 1 << 20
+"""pyarrow's own block size within a block: its dictionary columns cost less CPU in small
+blocks (measured: 1 MB ~0.6x the time of 4 MB)."""
+_MAX_LINE = 16 << 20
+PLAIN = frozenset({"case_id"})
+"""Columns read as plain strings: unique per row, so a dictionary would only cost."""
+_DICTIONARY_LIMIT = 200_000
+"""A column whose distinct values pass this many is read as plain strings from then on."""
+_EDGE = "^[ \\t\u00a0\\r\\n]|[ \\t\u00a0\\r\\n]$|\\x00[ \\t\u00a0\\r\\n]|[ \\t\u00a0\\r\\n]\\x00"
+"""A value in which ``records._stripped`` sees an edge (``records._has_edge``), as an RE2 pattern."""
+_QUOTE, _LF, _CR = 34, 10, 13
 
 
 def available() -> bool:
@@ -60,219 +74,212 @@ def available() -> bool:
     return pa is not None and os.environ.get(ENV, "1").strip().lower() not in ("0", "no", "false", "off")
 
 
-@dataclass
-class Layout:
-    """What the byte scan found: enough to number every line as the csv module does."""
-
-    lines: int
-    """Physical lines in the file, the header included (a last line without a line end counts)."""
-    blank: np.ndarray
-    """Line numbers (1-based, ascending) of empty lines, which pyarrow skips."""
-    longest: int
-    """The longest line in bytes, line end included."""
+# -- the byte scan ---------------------------------------------------------------------------
 
 
-def scan(path: Path, encoding: str, delimiter: str) -> "Layout | str":
-    """Scan the raw bytes; return the layout, or why the file needs the csv path."""
-    if encoding not in ENCODINGS:
-        return f"{encoding} is read by the csv module"
-    delim = ord(delimiter)
-    structural = np.array([delim, _LF, _CR, _QUOTE], dtype=np.uint8)
-    decoder = codecs.getincrementaldecoder("utf-8")() if encoding == "utf-8-sig" else None
-    blank: list[np.ndarray] = []
-    lines = 0  # line ends seen
-    line_start = 0  # absolute offset where the current line starts
-    longest = 0
-    crs = crlfs = 0
-    quotes = 0  # quotes seen: odd while inside a quoted field
-    with open(path, "rb") as fh:
-        if encoding == "utf-8-sig":
-            if fh.read(3) != codecs.BOM_UTF8:
-                return "no BOM"
-            line_start = 3
-        pos = line_start  # absolute offset of buf[0]
-        prev = _LF  # the byte before buf[0]: the start of the file counts as a line start
-        carry = b""
-        while True:
-            data = fh.read(_SCAN_CHUNK)
-            eof = not data
-            if decoder is not None and not (data.isascii() and not decoder.getstate()[0]):
-                try:
-                    decoder.decode(data, final=eof)
-                except UnicodeDecodeError:
-                    return "not valid UTF-8"
-            if b"\x00" in data:
-                return "holds a NUL byte"
-            buf = carry + data
-            if not buf:
-                break
-            # The last byte waits for the next chunk, so every quote's successor is known.
-            end = len(buf) if eof else len(buf) - 1
-            a = np.frombuffer(buf, dtype=np.uint8)
-            body = a[:end]
-            nl = np.flatnonzero(body == _LF)
-            crs += int(np.count_nonzero(body == _CR))
-            if len(nl):
-                before = a[np.maximum(nl - 1, 0)]
-                if nl[0] == 0:
-                    before = before.copy()
-                    before[0] = prev
-                crlfs += int(np.count_nonzero(before == _CR))
-                starts = np.empty(len(nl), dtype=np.int64)
-                starts[0] = line_start - pos
-                starts[1:] = nl[:-1] + 1
-                length = nl - starts  # bytes before the LF (a CR included)
-                short = np.flatnonzero(length <= 1)
-                if len(short):
-                    first = np.array([prev if s < 0 else buf[s] for s in starts[short]], dtype=np.uint8)
-                    empty = short[(length[short] == 0) | (first == _CR)]
-                    if len(empty):
-                        blank.append(lines + 1 + empty)
-                longest = max(longest, int(length.max()) + 1)
-                lines += len(nl)
-                line_start = pos + int(nl[-1]) + 1
-            q = np.flatnonzero(body == _QUOTE)
-            if len(q) or quotes % 2:
-                why = _check_quotes(a, body, q, quotes, prev, eof, structural)
-                if why:
-                    return why
-                quotes += len(q)
-            if end:
-                prev = buf[end - 1]
-            pos += end
-            carry = buf[end:]
-            if eof:
-                break
-            if pos - line_start > _MAX_LINE:
-                return "has a line over 16 MB"
-    tail = pos - line_start
-    if tail:
-        lines += 1  # a last line without a line end
-        longest = max(longest, tail)
-    if crs != crlfs:
+def scan_block(buf: bytes, delimiter: str, check_utf8: bool) -> "tuple[int, np.ndarray, int] | str":
+    """Scan whole lines of raw bytes (starting at a line start): the number of lines, the
+    0-based offsets of the empty ones and the longest line's length; or why pyarrow might
+    read them differently."""
+    if b"\x00" in buf:
+        return "holds a NUL byte"
+    if check_utf8 and not buf.isascii():
+        try:
+            buf.decode("utf-8")
+        except UnicodeDecodeError:
+            return "is not valid UTF-8"
+    a = np.frombuffer(buf, dtype=np.uint8)
+    nl = np.flatnonzero(a == _LF)
+    crs = buf.count(b"\r")
+    if crs and crs != int(np.count_nonzero(a[nl[nl > 0] - 1] == _CR)):
         return "ends lines with a bare CR"
-    if quotes % 2:
-        return "has an unterminated quote"
+    starts = np.empty(len(nl), dtype=np.int64)
+    if len(nl):
+        starts[0] = 0
+        starts[1:] = nl[:-1] + 1
+    length = nl - starts  # bytes before the LF, a CR included
+    longest = max(int(length.max()) if len(length) else 0, len(buf) - (int(nl[-1]) + 1 if len(nl) else 0))
     if longest > _MAX_LINE:
         return "has a line over 16 MB"
-    return Layout(lines=lines, blank=np.concatenate(blank) if blank else np.zeros(0, dtype=np.int64),
-                  longest=longest)
+    short = np.flatnonzero(length <= 1)
+    blank = short[(length[short] == 0) | (a[starts[short]] == _CR)] if len(short) else short
+    lines = len(nl) + (0 if buf.endswith(b"\n") else 1)
+    if b'"' in buf:
+        why = _check_quotes(a, ord(delimiter))
+        if why:
+            return why
+    return lines, blank, longest
 
 
-def _check_quotes(a: np.ndarray, body: np.ndarray, q: np.ndarray, seen: int, prev: int, eof: bool,
-                  structural: np.ndarray) -> str | None:
+def _check_quotes(a: np.ndarray, delimiter: int) -> str | None:
     """Quotes in the standard form only, and no line end inside a quoted field.
 
     With every quote either opening a field (after a delimiter or line end, or
     right after a closing quote: ``""``) or closing one (before a delimiter, line
-    end, end of file or an opening quote), a byte is inside a quoted field exactly
-    when an odd number of quotes precede it, for the csv module and pyarrow alike.
+    end, end of the bytes or an opening quote), a byte is inside a quoted field
+    exactly when an odd number of quotes precede it, for the csv module and
+    pyarrow alike.
     """
-    if len(q):
-        k = seen + np.arange(len(q))
-        opening = k % 2 == 0
-        before = a[np.maximum(q - 1, 0)].copy()
-        before[q == 0] = prev
-        after_at = q + 1
-        past_end = after_at >= len(a)
-        after = a[np.minimum(after_at, len(a) - 1)].copy()
-        if eof:
-            after[past_end] = _LF
-        ok = np.where(opening, np.isin(before, structural), np.isin(after, structural))
-        if not ok.all():
-            return "has a quote inside an unquoted field"
-    ends = np.flatnonzero((body == _LF) | (body == _CR))
-    if len(ends):
-        inside = (np.searchsorted(q, ends) + seen) % 2 == 1
-        if inside.any():
-            return "has a quoted value over more than one line"
+    q = np.flatnonzero(a == _QUOTE)
+    structural = np.array([delimiter, _LF, _CR, _QUOTE], dtype=np.uint8)
+    opening = np.arange(len(q)) % 2 == 0
+    before = a[np.maximum(q - 1, 0)].copy()
+    before[q == 0] = _LF
+    after = a[np.minimum(q + 1, len(a) - 1)].copy()
+    after[q + 1 >= len(a)] = _LF
+    if not np.where(opening, np.isin(before, structural), np.isin(after, structural)).all():
+        return "has a quote inside an unquoted field"
+    ends = np.flatnonzero((a == _LF) | (a == _CR))
+    if (np.searchsorted(q, ends) % 2 == 1).any():
+        return "has a quoted value over more than one line"
+    if len(q) % 2:
+        return "has an unterminated quote"
     return None
 
 
-PLAIN = frozenset({"case_id"})
-"""Columns read as plain strings: unique per row, so a dictionary would only cost."""
-_DICTIONARY_LIMIT = 200_000
-"""A column whose distinct values pass this many is read as plain strings from then on."""
-_EDGE = "^[ \\t\u00a0\\r\\n]|[ \\t\u00a0\\r\\n]$|\\x00[ \\t\u00a0\\r\\n]|[ \\t\u00a0\\r\\n]\\x00"
-"""A value in which ``records._stripped`` sees an edge (``records._has_edge``), as an RE2 pattern."""
+@dataclass
+class Layout:
+    """What :func:`scan` found in a whole file."""
+
+    lines: int
+    """Physical lines, the header included."""
+    blank: np.ndarray
+    """Line numbers (1-based) of the empty lines."""
+
+
+def scan(path: Path, encoding: str, delimiter: str) -> "Layout | str":
+    """Scan a whole file as the producer scans its blocks: its layout, or why the csv
+    module reads it (the first reason found). For tests and diagnosis."""
+    if encoding not in ENCODINGS:
+        return f"{encoding} is read by the csv module"
+    blank = []
+    lines = 1
+    with open(path, "rb") as fh:
+        if not _one_line(fh.readline()):
+            return "ends lines with a bare CR"
+        for block in _blocks(fh):
+            found = scan_block(block, delimiter, encoding == "utf-8-sig")
+            if isinstance(found, str):
+                return found
+            n, empty, _ = found
+            blank.extend((lines + 1 + empty).tolist())
+            lines += n
+    return Layout(lines, np.array(blank, dtype=np.int64))
+
+
+def _one_line(raw: bytes) -> bool:
+    """Whether these bytes (up to and including the first LF) are one line for the csv module too."""
+    body = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
+    return b"\r" not in body
+
+
+def _blocks(fh, stopping: threading.Event | None = None) -> Iterator[bytes]:
+    """The file's remaining bytes in blocks of whole lines (the last may lack its line end)."""
+    carry = b""
+    while stopping is None or not stopping.is_set():
+        data = fh.read(_BLOCK)
+        if not data:
+            if carry:
+                yield carry
+            return
+        buf = carry + data
+        cut = buf.rfind(b"\n") + 1
+        if not cut:  # a line longer than the block: read on
+            carry = buf
+            if len(carry) > _MAX_LINE:
+                yield carry  # scan_block refuses it
+                return
+            continue
+        carry = buf[cut:]
+        yield buf[:cut]
+
+
+# -- the producer thread ------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    first: int
+    """The line the block starts on."""
+    lines: int
+    rows: int
+    """Rows pyarrow read (lines neither empty nor skipped as invalid)."""
+    columns: dict
+    """canonical -> ("coded", new dictionary values, codes) or ("plain", values, edge flags)"""
+    blank: list[int]
+    """Line numbers of the empty lines."""
+    special: dict[int, str] = field(default_factory=dict)
+    """Line number -> text, of the rows pyarrow skipped as invalid (ragged, or spaces only)."""
+
+    @property
+    def last(self) -> int:
+        return self.first + self.lines - 1
+
+
+@dataclass
+class _Stop:
+    """The producer stopped at this line: the csv path must read from the batch holding it."""
+
+    line: int
+    why: str
+
+
 _END = object()
 
 
-class Fallback(Exception):
-    """pyarrow could not go on; the csv path continues from line ``line``."""
-
-    def __init__(self, line: int):
-        self.line = line
-
-
-class _Disagree(Exception):
-    """pyarrow and the scan disagree about a row: the csv path takes over."""
-
-
 class ArrowRead:
-    """The columnar read of one file, started before its scan so both run at once.
-
-    A thread (the producer) reads the file in blocks of whole lines, has pyarrow
-    parse each (``read_csv`` on the block, no GIL held) and codes the dictionary
-    columns against the file's dictionaries (pyarrow's dictionary unifier), while
-    the main thread scans the file, then builds batches and runs the rules.
-    ``batches`` hands the blocks out as batches cut exactly as the csv path cuts them.
-    """
+    """The columnar read of one file. Started by the reader's ``open``; ``batches``
+    hands the blocks out as batches cut exactly as the csv path cuts them."""
 
     def __init__(self, path: Path, name: str, encoding: str, delimiter: str, index: dict[str, int], width: int):
         self.path, self.name, self.encoding, self.delimiter = path, name, encoding, delimiter
         self.index, self.width = index, width
         self.fields = {canonical: f"f{i}" for canonical, i in index.items()}
-        self.invalid: list[tuple[int, int, str]] = []
-        """(first line of the block, pyarrow's row number in the block, row text) of rows pyarrow skipped"""
+        self.stopped_because = ""
         self._queue: queue.Queue = queue.Queue(maxsize=2)
         self._stopping = threading.Event()
         self._known = {c: pa.array([], type=pa.string()) for c in self.fields if c not in PLAIN}
         self._thread = threading.Thread(target=self._produce, name="codecheck-csv", daemon=True)
         self._thread.start()
 
-    # -- the producer thread -------------------------------------------------------------
-
     def _produce(self) -> None:
+        line = 2
         try:
             with open(self.path, "rb") as fh:
-                fh.readline()  # the header: one line (the scan refuses a value over more than one line)
-                line = 2
-                carry = b""
-                while not self._stopping.is_set():
-                    data = fh.read(_BLOCK)
-                    if data:
-                        buf = carry + data
-                        cut = buf.rfind(b"\n") + 1
-                        if not cut:  # a line longer than the block: read on
-                            carry = buf
-                            continue
-                        block, carry = buf[:cut], buf[cut:]
-                    else:
-                        block, carry = carry, b""
-                    if block:
-                        self._parse(block, line)
-                        line += block.count(b"\n")
-                    if not data:
-                        break
+                if not _one_line(fh.readline()):  # the header, which the csv module read as one line
+                    self._put(_Stop(line, "ends lines with a bare CR"))
+                    return
+                for raw in _blocks(fh, self._stopping):
+                    found = scan_block(raw, self.delimiter, self.encoding == "utf-8-sig")
+                    if isinstance(found, str):
+                        self._put(_Stop(line, found))
+                        return
+                    lines, empty, longest = found
+                    block = self._parse(raw, line, lines, empty, longest)
+                    if block is None:
+                        return
+                    self._put(block)
+                    line += lines
             self._put(_END)
-        except BaseException as exc:  # handed to the reading thread, which decides
+        except (pa.ArrowException, OSError, UnicodeError) as exc:
+            self._put(_Stop(line, f"{type(exc).__name__}: {exc}"))
+        except BaseException as exc:  # handed to the reading thread, which raises it
             self._put(exc)
 
-    def _parse(self, block: bytes, first_line: int) -> None:
-        invalid = self.invalid
+    def _parse(self, raw: bytes, first: int, lines: int, empty: np.ndarray, longest: int) -> "_Block | None":
+        invalid: list[tuple[int, str]] = []
 
         def handler(row) -> str:
-            invalid.append((first_line, row.number, row.text))
+            invalid.append((row.number, row.text))
             return "skip"
 
-        if self.encoding == "cp1252":
-            block = block.decode("cp1252", errors="replace").encode("utf-8")
+        data = raw.decode("cp1252", errors="replace").encode("utf-8") if self.encoding == "cp1252" else raw
         names = [f"f{i}" for i in range(self.width)]
         types = {f: pa.string() if c in PLAIN else pa.dictionary(pa.int32(), pa.string()) for c, f in self.fields.items()}
         table = pa_csv.read_csv(
-            pa.BufferReader(block),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=len(block) + 1, use_threads=False),
+            pa.BufferReader(data),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=max(_PARSE_BLOCK, 2 * longest + 1024),
+                                            use_threads=False),
             parse_options=pa_csv.ParseOptions(delimiter=self.delimiter, quote_char='"', double_quote=True,
                                               escape_char=False, newlines_in_values=False, ignore_empty_lines=True,
                                               invalid_row_handler=handler),
@@ -280,17 +287,36 @@ class ArrowRead:
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                   check_utf8=False),
         )
-        if table.num_rows:
-            self._put((table.num_rows, self._code(table)))
+        blank = (first + empty).tolist()
+        special = {}
+        for number, text in invalid:
+            if number is None or number < 1:
+                self._put(_Stop(first, "row number unknown"))
+                return None
+            # the number-th line of the block that is not empty
+            offset = number - 1
+            while True:
+                moved = number - 1 + int(np.searchsorted(empty, offset, side="right"))
+                if moved == offset:
+                    break
+                offset = moved
+            special[first + offset] = text
+        if table.num_rows + len(blank) + len(special) != lines:
+            self._put(_Stop(first, "pyarrow and the scan count the lines differently"))
+            return None
+        return _Block(first, lines, table.num_rows, self._code(table) if table.num_rows else {}, blank, special)
 
     def _code(self, table) -> dict:
         """Plain columns as they are (with their edge flags); dictionary columns as codes
-        into the file's dictionaries, with the values new in this block."""
-        table = table.combine_chunks() if any(c.num_chunks > 1 for c in table.columns) else table
+        into the file's dictionaries (one index array per record batch), with the values
+        new in this block. A few calls for all the columns: each call into pyarrow lets
+        go of the GIL, and taking it back waits for the main thread."""
         block = {}
         for c, f in self.fields.items():
             if c not in self._known:
-                column = table.column(f).chunk(0)
+                column = table.column(f)
+                if pa.types.is_dictionary(column.type):
+                    column = column.cast(pa.string())
                 block[c] = ("plain", column, _edges(column))
         coded = list(self._known)
         if coded:
@@ -300,11 +326,10 @@ class ArrowRead:
                 [pa.DictionaryArray.from_arrays(empty, self._known[c]) for c in coded], names=names)
             unified = pa.Table.from_batches([known, *table.select(names).to_batches()]).unify_dictionaries()
             for c, name in zip(coded, names):
-                column = unified.column(name)
-                values = column.chunk(1).dictionary
+                chunks = unified.column(name).chunks
+                values = chunks[0].dictionary
                 before = len(self._known[c])
-                indices = pa.chunked_array([chunk.indices for chunk in column.chunks[1:]]).combine_chunks()
-                block[c] = ("coded", values.slice(before), indices)
+                block[c] = ("coded", values.slice(before), [chunk.indices for chunk in chunks[1:]])
                 if len(values) > _DICTIONARY_LIMIT:
                     del self._known[c]  # too many distinct values to be worth a dictionary
                 else:
@@ -320,73 +345,79 @@ class ArrowRead:
                 continue
 
     def stop(self, wait: bool = True) -> None:
-        """Stop the producer and wait for it (a block's parse at most)."""
+        """Stop the producer; wait for it (a block's parse at most) unless told not to."""
         self._stopping.set()
         if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join()
 
     # -- the reading thread --------------------------------------------------------------
 
-    def batches(self, layout: Layout, batch_size: int, parser: DateColumnParser) -> Iterator[CaseBatch]:
+    def batches(self, batch_size: int, parser: DateColumnParser) -> Iterator[CaseBatch]:
         """Batches of ``batch_size`` lines (blank lines dropped, ragged rows kept for CD004),
         as the csv path cuts them. Raises :class:`Fallback` (before yielding the batch
-        concerned) if pyarrow stops on something the scan did not foresee."""
+        concerned) where the producer stopped."""
         columns = _Columns(self.fields)
-        blank = layout.blank
-        special: dict[int, str] = {}  # line -> text, of rows pyarrow skipped as invalid
-        special_lines: list[int] = []
-        placed = 0
-        pending: list[tuple[int, dict]] = []  # blocks not yet used up: (rows, columns)
+        pending: list[tuple[int, dict]] = []  # blocks' rows not yet used: (rows, columns)
         offset = 0  # rows of pending[0] already used
-        delivered = used = 0
+        blank: list[int] = []  # empty lines, ascending
+        special: dict[int, str] = {}
+        special_lines: list[int] = []
+        covered = 1  # the last line of the blocks received
+        stopped_at: int | None = None
         done = False
         first = 2
-        last = layout.lines
         try:
-            while first <= last:
-                stop = min(first + batch_size, last + 1)
-                # Read on until pyarrow has passed line `stop - 1`: only then are all invalid rows before it known.
-                while True:
-                    if placed < len(self.invalid):
-                        placed = _place(self.invalid, placed, blank, special, special_lines)
-                    needed = (stop - 2) - _count_below(blank, stop) - _count_below(special_lines, stop)
-                    if delivered > needed or done:
-                        break
+            while True:
+                stop = first + batch_size
+                while covered < stop - 1 and not done:
                     item = self._queue.get()
                     if item is _END:
                         done = True
+                    elif isinstance(item, _Stop):
+                        done, stopped_at, self.stopped_because = True, item.line, item.why
                     elif isinstance(item, BaseException):
-                        done = True
-                        if isinstance(item, (pa.ArrowInvalid, OSError)):
-                            raise Fallback(first)
                         raise item
                     else:
-                        rows, block = item
-                        pending.append((rows, columns.convert(block)))
-                        delivered += rows
-                if needed > delivered:
+                        if item.rows:
+                            pending.append((item.rows, columns.convert(item.columns)))
+                        blank.extend(item.blank)
+                        special.update(item.special)
+                        special_lines.extend(sorted(item.special))
+                        covered = item.last
+                if stopped_at is not None and stop - 1 >= stopped_at:
                     raise Fallback(first)
-                pieces, pending, offset = _take(pending, offset, needed - used, self.fields)
-                used = needed
-                batch = _assemble(self.name, first, stop, pieces, columns, blank, special, self.width,
-                                  self.delimiter, parser, self.index)
+                stop = min(stop, covered + 1)
+                if first >= stop:
+                    return
+                n_blank = bisect.bisect_left(blank, stop) - bisect.bisect_left(blank, first)
+                n_special = bisect.bisect_left(special_lines, stop) - bisect.bisect_left(special_lines, first)
+                pieces, pending, offset = _take(pending, offset, (stop - first) - n_blank - n_special, self.fields)
+                try:
+                    batch = _assemble(self.name, first, stop, pieces, columns, blank, special, self.width,
+                                      self.delimiter, parser, self.index)
+                except Fallback:
+                    self.stopped_because = "pyarrow and the csv module split a row differently"
+                    raise
                 if batch is not None:
                     yield batch
                 first = stop
-        except _Disagree:
-            raise Fallback(first) from None
         finally:
             self.stop()
-        if delivered != used:
-            raise RuntimeError(f"the columnar reader lost count of the rows ({delivered} read, {used} placed); "
-                               f"set {ENV}=0 to read with the csv module, and please report it")
 
 
-def _edges(arr) -> np.ndarray:
+class Fallback(Exception):
+    """The columnar read stopped; the csv path reads on from line ``line`` (a batch's first)."""
+
+    def __init__(self, line: int):
+        self.line = line
+
+
+# -- building batches -------------------------------------------------------------------------
+
+
+def _edges(strings) -> np.ndarray:
     """Per row: whether its value has an edge; computed in C++."""
-    if pa.types.is_dictionary(arr.type):
-        return _edges(arr.dictionary)[arr.indices.to_numpy()]
-    return pc.match_substring_regex(arr, _EDGE).to_numpy(zero_copy_only=False)
+    return np.asarray(pc.match_substring_regex(strings, _EDGE), dtype=bool)
 
 
 class _Plain:
@@ -417,9 +448,7 @@ class _Columns:
         for canonical, (kind, a, b) in block.items():
             if kind == "coded":
                 self.dictionaries[canonical].extend(a.to_pylist())
-                out[canonical] = b.to_numpy()
-            elif pa.types.is_dictionary(a.type):
-                out[canonical] = _Plain(_objects(a.dictionary.to_pylist())[a.indices.to_numpy()].tolist(), b)
+                out[canonical] = b[0].to_numpy() if len(b) == 1 else np.concatenate([i.to_numpy() for i in b])
             else:
                 out[canonical] = _Plain(a.to_pylist(), b)
         return out
@@ -442,30 +471,6 @@ class _Columns:
         return Listed(values, strips)
 
 
-def _count_below(sorted_lines, stop: int) -> int:
-    return int(np.searchsorted(sorted_lines, stop))
-
-
-def _place(invalid: list[tuple[int, int, str]], start: int, blank: np.ndarray, special: dict[int, str],
-           special_lines: list[int]) -> int:
-    """Turn pyarrow's row numbers (counted within a block, empty lines skipped) into line numbers."""
-    end = len(invalid)
-    for first_line, number, text in invalid[start:end]:
-        if number is None or number < 1:
-            raise _Disagree("row number unknown")
-        # The row is the number-th line of its block that is not empty: its ordinal among all such lines...
-        ordinal = (first_line - 2) - _count_below(blank, first_line) + number
-        line = 1 + ordinal
-        while True:  # ...and its line, counting the empty lines before it
-            moved = 1 + ordinal + _count_below(blank, line + 1)
-            if moved == line:
-                break
-            line = moved
-        special[line] = text
-        special_lines.append(line)
-    return end
-
-
 def _take(pending: list, offset: int, n: int, fields: dict[str, str]):
     """The next n rows of the pending blocks: a list of pieces per canonical column."""
     pieces: dict[str, list] = {c: [] for c in fields}
@@ -483,17 +488,17 @@ def _take(pending: list, offset: int, n: int, fields: dict[str, str]):
     return pieces, pending, offset
 
 
-def _assemble(name: str, first: int, stop: int, pieces: dict[str, list], columns: _Columns, blank: np.ndarray,
+def _assemble(name: str, first: int, stop: int, pieces: dict[str, list], columns: _Columns, blank: list[int],
               special: dict[int, str], width: int, delimiter: str, parser: DateColumnParser,
               index: dict[str, int]) -> CaseBatch | None:
     joined = {c: columns.join(c, p) for c, p in pieces.items()}
-    lo, hi = _count_below(blank, first), _count_below(blank, stop)
+    lo, hi = bisect.bisect_left(blank, first), bisect.bisect_left(blank, stop)
     odd = [line for line in range(first, stop) if line in special] if special else []
     if lo == hi and not odd:
         return CaseBatch.from_columns(path=name, rows=list(range(first, stop)), columns=joined, dates_parser=parser,
                                       header_fields=width)
     # Blank lines dropped, rows pyarrow skipped put back at their lines (padded or cut), as the csv path does.
-    dropped = set(blank[lo:hi].tolist())
+    dropped = set(blank[lo:hi])
     n_arrow = len(next(iter(joined.values()))) if joined else 0
     rows: list[int] = []
     order: list[int] = []
@@ -512,15 +517,13 @@ def _assemble(name: str, first: int, stop: int, pieces: dict[str, list], columns
             n = len(record)
             if not record or (n == 1 and not record[0].strip()):
                 continue  # a blank line is not a case
-            if n == width:  # pyarrow counts fields as the csv module does; should it not, the csv path reads
-                raise _Disagree("field count")
+            if n == width:  # pyarrow counted its fields otherwise: the csv module reads from this batch on
+                raise Fallback(first)
             ragged[len(rows)] = n
             record = record[:width] if n > width else record + [""] * (width - n)
             order.append(n_arrow + len(extra))
             extra.append(record)
         rows.append(line)
-    if arrow_row != n_arrow:
-        raise _Disagree("rows")
     if not rows:
         return None
     if not extra:  # only blank lines, which pyarrow skipped: the columns stand as they are

@@ -3,6 +3,11 @@ comma, semicolon, tab or pipe delimited, headers mapped by the configuration.
 
 Streams: rows are read and handed on in batches, so memory does not grow with
 the file.
+
+With pyarrow installed (``pip install codecheck[fast]``) the batches of a UTF-8 or
+Windows-1252 file come from the columnar path (:mod:`codecheck.readers.cases_arrow`),
+which gives the same batches as the csv module here and hands over to it wherever
+it cannot (``CODECHECK_FAST_CSV=0`` always reads with the csv module).
 """
 
 from __future__ import annotations
@@ -149,18 +154,13 @@ class CsvCaseReader:
         if encoding == "cp1252":
             notes.append("read as Windows-1252 (not valid UTF-8)")
         batches = None
-        if cases_arrow.available() and encoding in cases_arrow.ENCODINGS:
-            # The columnar path where it reads the file exactly as the csv module does; else the csv path.
-            # Its reading starts now, in a thread, while the scan decides.
+        if cases_arrow.available() and encoding in cases_arrow.ENCODINGS and reader.line_num == 1:
+            # The columnar path (pyarrow, in a thread from now on), which hands over to the csv
+            # path wherever it cannot read the file exactly as the csv module does.
+            fh.close()
             arrow = cases_arrow.ArrowRead(path, name, encoding, delimiter, index, len(header))
-            layout = cases_arrow.scan(path, encoding, delimiter)
-            if isinstance(layout, cases_arrow.Layout):
-                fh.close()
-                batches = self._arrow_batches(arrow, layout, path, encoding, delimiter, index, len(header), config,
-                                              name)
-                weakref.finalize(batches, arrow.stop, wait=False)  # should the batches never be read
-            else:
-                arrow.stop()
+            batches = self._arrow_batches(arrow, path, encoding, delimiter, index, len(header), config, name)
+            weakref.finalize(batches, arrow.stop, wait=False)  # should the batches never be read
         if batches is None:
             batches = self._batches(fh, reader, index, len(header), config, name)
         return CaseSource(
@@ -171,14 +171,13 @@ class CsvCaseReader:
             notes=notes,
         )
 
-    def _arrow_batches(self, arrow, layout, path: Path, encoding: str, delimiter: str, index: dict[str, int],
-                       width: int, config: Config, name: str) -> Iterator[CaseBatch]:
+    def _arrow_batches(self, arrow, path: Path, encoding: str, delimiter: str, index: dict[str, int], width: int,
+                       config: Config, name: str) -> Iterator[CaseBatch]:
         parser = DateColumnParser(month_first=config.date_order == "mdy")
         try:
-            yield from arrow.batches(layout, config.batch_size, parser)
+            yield from arrow.batches(config.batch_size, parser)
         except cases_arrow.Fallback as stop:
-            # pyarrow stopped on something the scan did not foresee: the csv path reads on from that
-            # line (the scan found one line per record, so lines can be skipped as records).
+            # The csv path reads on from that line; every line before it was one record.
             try:
                 fh = open(path, encoding=encoding, errors="replace", newline="")
             except OSError as exc:
