@@ -57,12 +57,7 @@ class Stage:
     def withdrawn(self, cases: CaseBatch) -> np.ndarray:
         """Rows whose outcome at this stage, or whose stage label, says the complaint was
         withdrawn ("Withdrawn", "Resident withdrew complaint")."""
-        def compute() -> np.ndarray:
-            outcomes, labels = cases.text(self.outcome), cases.text("stage")
-            return np.array([_WITHDRAWN.search(o) is not None or _WITHDRAWN.search(s) is not None
-                             for o, s in zip(outcomes, labels)], dtype=bool)
-
-        return cases.derived(f"withdrawn {self.outcome}", compute)
+        return cases.per_value(self.outcome, _says_withdrawn, bool) | cases.per_value("stage", _says_withdrawn, bool)
 
     def moved_on(self, cases: CaseBatch) -> np.ndarray:
         """Rows where a later step is recorded."""
@@ -92,6 +87,10 @@ STAGE2 = Stage(
 
 
 _WITHDRAWN = re.compile(r"withdr(aw|ew|awn|awal)", re.IGNORECASE)
+
+
+def _says_withdrawn(text: str) -> bool:
+    return _WITHDRAWN.search(text) is not None
 
 
 def response_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown
-from codecheck.checks.process import stage_numbers
+from codecheck.checks.process import NO_STAGE, stage_numbers
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
@@ -144,8 +144,8 @@ def unrecognised_label(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     from codecheck.checks.process import NOT_A_STAGE
 
     labels = cases.text("stage")
-    numbers = stage_numbers(cases, ctx)
-    for i in indexes(cases.complaints):
+    unnamed = stage_numbers(cases, ctx) == NO_STAGE
+    for i in indexes(cases.complaints & unnamed & ~cases.blank("stage")):
         label = labels[i]
-        if label and numbers[i] is None and not NOT_A_STAGE.search(" ".join(label.lower().split())):
+        if not NOT_A_STAGE.search(" ".join(label.lower().split())):
             emit(i, f"stage {shown(ctx, 'stage', label)} is not recognised as stage 1 or stage 2", column="stage")

@@ -52,9 +52,26 @@ def read_stage(label: str, custom: tuple[tuple[str, int], ...] = ()) -> int | No
     return None
 
 
-def stage_numbers(cases: CaseBatch, ctx: CheckContext) -> list[int | None]:
+NO_STAGE = -1
+"""In :func:`stage_numbers`, a label that names no stage (unrecognised, or not a stage)."""
+
+
+def stage_numbers(cases: CaseBatch, ctx: CheckContext) -> np.ndarray:
+    """The stage each row's label names (int16; NO_STAGE where none), read once per distinct label."""
     custom = tuple((" ".join(k.lower().split()), v) for k, v in ctx.stage_labels.items())
-    return cases.derived("stage numbers", lambda: [read_stage(v, custom) for v in cases.text("stage")])
+    if not custom:
+        return cases.per_value("stage", _stage_number, np.int16)
+
+    def number(label: str) -> int:
+        found = read_stage(label, custom)
+        return NO_STAGE if found is None else found
+
+    return cases.derived("stage numbers", lambda: cases.per_value("stage", number, np.int16))
+
+
+def _stage_number(label: str) -> int:
+    found = read_stage(label)
+    return NO_STAGE if found is None else found
 
 
 @record_rule(
@@ -69,10 +86,9 @@ def stage_numbers(cases: CaseBatch, ctx: CheckContext) -> list[int | None]:
 )
 def extra_named_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
-    for i, n in enumerate(stage_numbers(cases, ctx)):
-        if n == 0 and cases.complaints[i]:
-            emit(i, f"recorded at an extra named stage ({shown(ctx, 'stage', labels[i])}); the Code allows stage 1 and stage 2 only",
-                 column="stage")
+    for i in indexes(cases.complaints & (stage_numbers(cases, ctx) == 0)):
+        emit(i, f"recorded at an extra named stage ({shown(ctx, 'stage', labels[i])}); the Code allows stage 1 and stage 2 only",
+             column="stage")
 
 
 @record_rule(
@@ -87,14 +103,19 @@ def extra_named_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
 )
 def third_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
-    for i, n in enumerate(stage_numbers(cases, ctx)):
-        if n is not None and n >= 3 and cases.complaints[i]:
-            emit(i, f"recorded at stage {n} ({shown(ctx, 'stage', labels[i])}); the Code allows two stages, stage 2 being the final response",
-                 column="stage")
+    numbers = stage_numbers(cases, ctx)
+    for i in indexes(cases.complaints & (numbers >= 3)):
+        emit(i, f"recorded at stage {numbers[i]} ({shown(ctx, 'stage', labels[i])}); the Code allows two stages, "
+                "stage 2 being the final response", column="stage")
 
 
 NO_ADJUSTMENTS = re.compile(
     r"^(none|n/?a|nil|no|-+|not\s+applicable)\.?$|^(no|none|not)\b.*\b(needed|required|requested|applicable|agreed|identified|asked)\b")
+
+
+def _adjustments_agreed(text: str) -> bool:
+    value = text.strip().lower()
+    return bool(value) and not NO_ADJUSTMENTS.search(value)
 
 
 @record_rule(
@@ -109,13 +130,11 @@ NO_ADJUSTMENTS = re.compile(
     compliant_example="reasonable_adjustments 'Large print letters', adjustments_review_date 01/10/2024",
 )
 def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
-    adjustments = cases.text("reasonable_adjustments")
+    agreed = cases.per_value("reasonable_adjustments", _adjustments_agreed, bool)
     reviewed = ~np.isnat(cases.dates("adjustments_review_date"))
-    for i in indexes(cases.complaints & ~reviewed):
-        value = adjustments[i].strip().lower()
-        if value and not NO_ADJUSTMENTS.search(value):
-            emit(i, "reasonable adjustments are recorded but no review of them is (adjustments_review_date is blank)",
-                 column="adjustments_review_date")
+    for i in indexes(cases.complaints & agreed & ~reviewed):
+        emit(i, "reasonable adjustments are recorded but no review of them is (adjustments_review_date is blank)",
+             column="adjustments_review_date")
 
 
 @record_rule(
