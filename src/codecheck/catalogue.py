@@ -21,7 +21,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -31,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from codecheck import yamlfile
 from codecheck.errors import ConfigError
 
 CATALOGUE_FILE = "code-2024.yaml"
@@ -173,16 +173,6 @@ def default_catalogue_path() -> Path | Traversable:
     )
 
 
-def _display(path: Path | Traversable) -> str:
-    """The path as a person would type it: relative to the working directory if inside it."""
-    if isinstance(path, Path):
-        try:
-            return str(path.resolve().relative_to(Path.cwd()))
-        except (ValueError, OSError):
-            pass
-    return str(path)
-
-
 def _key_path(loc: tuple[int | str, ...]) -> str:
     """('provisions', 12, 'obligation') -> 'provisions[12].obligation'."""
     out = ""
@@ -206,23 +196,7 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def _parse(path: Path | Traversable) -> Catalogue:
-    name = _display(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{name}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{name}: cannot read: {exc}") from None
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ConfigError(f"{name}{where}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{name}: invalid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{name}: expected a mapping with keys code, version, effective, sections, provisions")
+    name, _, data = yamlfile.load_mapping(path, "code, version, effective, sections, provisions")
     try:
         return Catalogue.model_validate(data)
     except ValidationError as exc:

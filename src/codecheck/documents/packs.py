@@ -77,6 +77,7 @@ from typing import Any, Callable, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from codecheck import yamlfile
 from codecheck.errors import ConfigError
 from codecheck.findings import Severity
 from codecheck.rules import DOCUMENT_KINDS, Rule
@@ -186,17 +187,6 @@ def pack_files(directory: Path | Traversable) -> list[Path | Traversable]:
         if sub.is_dir():
             files += sorted((f for f in sub.iterdir() if f.name.endswith(".yaml") and f.is_file()), key=lambda f: f.name)
     return files
-
-
-def _display(path: Path | Traversable) -> str:
-    """The path as a person would type it: relative to the working directory if inside it."""
-    if isinstance(path, Path):
-        for candidate in (path.resolve(), path.absolute()):
-            try:
-                return str(candidate.relative_to(Path.cwd()))
-            except (ValueError, OSError):
-                continue
-    return str(path)
 
 
 # -- errors with key paths ----------------------------------------------------------------
@@ -367,36 +357,9 @@ class LoadedPack:
     pack: Pack
 
 
-def _parse_yaml(raw: str) -> tuple[yaml.Node | None, Any]:
-    """The document's node tree (for line numbers) and its data, from one parse (what
-    ``yaml.compose`` and ``yaml.safe_load`` give, each parsing it)."""
-    loader = yaml.SafeLoader(raw)
-    try:
-        root = loader.get_single_node()
-        return root, (loader.construct_document(root) if root is not None else None)
-    finally:
-        loader.dispose()
-
-
 def load_pack(path: Path | Traversable) -> LoadedPack:
     """Read and check one pack file."""
-    name = _display(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{name}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{name}: cannot read: {exc}") from None
-    try:
-        root, data = _parse_yaml(raw)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ConfigError(f"{name}{where}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{name}: invalid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{name}: expected a mapping with keys kinds and rules")
+    name, root, data = yamlfile.load_mapping(path, "kinds and rules")
     try:
         _duplicate_keys(root)
     except _PackError as exc:
