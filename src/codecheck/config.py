@@ -69,7 +69,7 @@ class Config(BaseModel):
     """glob -> document kind."""
     exclude: list[str] = Field(default_factory=list)
     """globs of paths not to check when walking a folder."""
-    batch_size: int = Field(default=10_000, ge=1)
+    batch_size: int = Field(default=50_000, ge=1)
     max_file_mb: int = Field(default=2048, ge=1)
     """Files larger than this are not checked (one message, exit code 2)."""
     stage_labels: dict[str, int] = Field(default_factory=dict)
