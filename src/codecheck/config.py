@@ -11,9 +11,9 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from codecheck import yamlfile
 from codecheck.calendar import DEFAULT_REGION, REGIONS
 from codecheck.columns import COLUMNS
 from codecheck.errors import ConfigError
@@ -179,10 +179,5 @@ def _load_file(path: Path) -> Config:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         data = data.get("tool", {}).get("codecheck", data)
     else:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f":{mark.line + 1}" if mark else ""
-            raise ConfigError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        _, data = yamlfile.parse(text, str(path))
     return parse_config(data, str(path))

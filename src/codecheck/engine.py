@@ -269,14 +269,10 @@ _worker_engine: "Engine | None" = None
 
 def _init_worker(setup: _WorkerSetup) -> None:
     global _worker_engine
-    from codecheck.registry import default_registry
+    from codecheck.registry import default_registry, with_severity
 
     registry = default_registry()
-    rules = [registry.rules[i] for i in setup.rule_ids]
-    overrides = setup.config.severity
-    if overrides:
-        rules = [r.model_copy(update={"severity": Severity.parse(next(v for k, v in overrides.items() if r.matches(k)))})
-                 if any(r.matches(k) for k in overrides) else r for r in rules]
+    rules = with_severity((registry.rules[i] for i in setup.rule_ids), setup.config.severity)
     _worker_engine = Engine(registry, setup.config, rules, setup.as_of, setup.kind, setup.show_values)
 
 

@@ -173,8 +173,6 @@ class CaseBatch:
             self._typed[key] = compute()
         return self._typed[key]
 
-    _cached_mask = derived
-
     @property
     def record_types(self) -> np.ndarray:
         """0 complaint, 1 service request, -1 unrecognised."""
@@ -185,7 +183,7 @@ class CaseBatch:
                 return coded.dictionary.record_types(self._strips(coded))[coded.codes]
             return _record_types(self.text("record_type"))
 
-        return self._cached_mask("@record_types", compute)
+        return self.derived("@record_types", compute)
 
     @property
     def checkable(self) -> np.ndarray:
@@ -197,17 +195,17 @@ class CaseBatch:
                 ok[i] = False
             return ok
 
-        return self._cached_mask("@checkable", compute)
+        return self.derived("@checkable", compute)
 
     @property
     def complaints(self) -> np.ndarray:
         """Checkable rows that are complaints (not service requests, not unrecognised types)."""
-        return self._cached_mask("@complaints", lambda: self.checkable & (self.record_types == 0))
+        return self.derived("@complaints", lambda: self.checkable & (self.record_types == 0))
 
     @property
     def accepted(self) -> np.ndarray:
         """Complaints the landlord accepted (``accepted`` blank means yes)."""
-        return self._cached_mask("@accepted", lambda: self.complaints & (self.flags("accepted") != 0))
+        return self.derived("@accepted", lambda: self.complaints & (self.flags("accepted") != 0))
 
 
 def _record_types(values: "Sequence[str]") -> np.ndarray:

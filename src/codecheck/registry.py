@@ -59,13 +59,16 @@ class Registry:
             return not select or any(r.matches(s) for s in select)
 
         chosen = [r for r in self.rules.values() if wanted(r) and not any(r.matches(s) for s in ignore)]
-        if severity:
-            overridden = []
-            for r in chosen:
-                level = next((lvl for sel, lvl in severity.items() if r.matches(sel)), None)
-                overridden.append(r.model_copy(update={"severity": Severity.parse(level)}) if level else r)
-            chosen = overridden
-        return sorted(chosen, key=lambda r: r.id)
+        return sorted(with_severity(chosen, severity or {}), key=lambda r: r.id)
+
+
+def with_severity(rules: Iterable[Rule], overrides: dict[str, str]) -> list[Rule]:
+    """The rules with the configuration's severity overrides applied (first matching selector wins)."""
+    out = []
+    for r in rules:
+        level = next((lvl for sel, lvl in overrides.items() if r.matches(sel)), None)
+        out.append(r.model_copy(update={"severity": Severity.parse(level)}) if level else r)
+    return out
 
 
 def plugin_manager(load_entry_points: bool = True) -> pluggy.PluginManager:
