@@ -246,6 +246,7 @@ class Engine:
                     line=getattr(block, "line", None),
                     paragraph=getattr(block, "paragraph", None),
                     location=block.location() if block is not None else None,
+                    omission=rule.omission,
                     anchor=text_anchor(block.text if block is not None else message),
                 )
             )

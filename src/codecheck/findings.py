@@ -53,6 +53,8 @@ class Finding(BaseModel):
     paragraph: int | None = None
     location: str | None = None
     """A human description of where in a document (``page 3, line 12``)."""
+    omission: bool = False
+    """True when the finding is that a document does not say something (no location)."""
     anchor: str | None = None
     """For documents: a short hash of the normalised text of the block the finding
     points to, so a baseline recognises the finding after text is added above it."""

@@ -57,6 +57,9 @@ class Rule(BaseModel):
     default: bool = True
     """False for opt-in rules (e.g. informational summaries): they run only when
     selected by their exact id or name, or with ``--select ALL``."""
+    omission: bool = False
+    """True for a rule that reports what a document does not say (never an error, grouped
+    at the end of a file's output); False for one that points at what is there."""
     origin: str = "codecheck"
     """Which plugin registered it."""
 

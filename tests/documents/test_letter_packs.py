@@ -399,7 +399,7 @@ def test_command_line_on_the_letters_folder():
     assert any(
         line.startswith(f"{LETTERS}/stage1-ack-late-response.md:20: 6.3 error: promises a stage 1 response within "
                         "15 working days") for line in lines)
-    assert f"{LETTERS}/stage1-response-no-escalation.txt: 6.9(g) error: no details of how to escalate the complaint " \
+    assert f"{LETTERS}/stage1-response-no-escalation.txt: 6.9(g) warning: no details of how to escalate the complaint " \
            "to stage 2 [CL609G]" in lines
 
 

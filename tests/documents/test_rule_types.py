@@ -637,12 +637,26 @@ def test_rule_ids_and_names_unique_across_packs(tmp_path):
 
 
 def test_loaded_rule_carries_its_metadata(tmp_path):
-    write_pack(tmp_path, rule_yaml("XT100", "requires", "any_of: ['x']\nseverity: warning\n",
+    write_pack(tmp_path, rule_yaml("XT100", "requires", "any_of: ['x']\n",
                                    kinds="[stage1_response, stage2_response]"))
     (rule,) = load_packs(tmp_path)
-    assert (rule.id, rule.provision, rule.severity.label, rule.kinds) == (
-        "XT100", "6.9(g)", "warning", ("stage1_response", "stage2_response"))
+    assert (rule.id, rule.provision, rule.severity.label, rule.kinds, rule.omission) == (
+        "XT100", "6.9(g)", "warning", ("stage1_response", "stage2_response"), True)
     assert rule.words().startswith("details of how to escalate the matter to stage 2")
+
+
+def test_an_omission_is_never_an_error(tmp_path):
+    write_pack(tmp_path, rule_yaml("XT100", "requires", "any_of: ['x']\nseverity: error\n"))
+    with pytest.raises(ConfigError, match=r"rules\.XT100\.severity: a requires rule reports an omission"):
+        load_packs(tmp_path)
+
+
+@pytest.mark.parametrize("provision, severity", [("1.2", "warning"), ("6.9(g)", "warning"), ("4.1", "info"),
+                                                 ("8.2", "info"), ("9.5", "info")])
+def test_an_omission_about_governance_is_info(provision, severity):
+    from codecheck.documents.packs import omission_severity
+
+    assert omission_severity(provision).label == severity
 
 
 # -- robustness ---------------------------------------------------------------------------------------

@@ -69,7 +69,6 @@ import functools
 import re
 import string
 from dataclasses import dataclass
-from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -92,6 +91,7 @@ from .matching import (
     document_text,
 )
 from .model import Document
+from .vocabulary import UnknownFragment, expand, rules_directory
 
 PACK_FOLDERS = ("letters", "policy")
 RULE_ID = re.compile(r"^[A-Z]+[0-9]+[A-Z]?$")
@@ -125,7 +125,8 @@ class RuleSpec(BaseModel):
     name: str
     provision: str | None
     type: Literal["requires", "forbids", "timescale", "placeholder", "conditional"]
-    severity: Literal["error", "warning", "info"] = "error"
+    severity: Literal["error", "warning", "info"] | None = None
+    """Default error; a requires rule (an omission) takes its severity from its provision."""
     summary: str
     message: str
     rationale: str
@@ -160,24 +161,6 @@ class Pack(BaseModel):
 
 
 # -- where the packs are ----------------------------------------------------------------
-
-
-def rules_directory() -> Path | Traversable:
-    """The rules directory: installed package data first (``codecheck/data``), then the repo's rules/."""
-    candidates: list[Path | Traversable] = []
-    try:
-        data = resources.files("codecheck") / "data"
-        candidates += [data, data / "rules"]
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover
-        pass
-    candidates.append(Path(__file__).resolve().parents[3] / "rules")
-    for candidate in candidates:
-        if candidate.is_dir() and any((candidate / folder).is_dir() for folder in PACK_FOLDERS):
-            return candidate
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise ConfigError(f"rules directory not found (looked in: {', '.join(str(c) for c in candidates)})")
 
 
 def pack_files(directory: Path | Traversable) -> list[Path | Traversable]:
@@ -293,6 +276,12 @@ def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -
         if key not in given or getattr(spec, key) is None:
             raise _PackError((*base, key), "field required")
     if spec.type == "requires":
+        if spec.severity is not None:
+            raise _PackError(
+                (*base, "severity"),
+                "a requires rule reports an omission, whose severity follows its provision "
+                "(warning for sections 1-3 and 5-7, info for 4, 8 and 9): remove severity",
+            )
         if spec.any_of is None and spec.all_of is None:
             raise _PackError((*base, "any_of"), "field required (a requires rule needs any_of or all_of)")
         if spec.any_of is not None and spec.all_of is not None:
@@ -322,7 +311,7 @@ def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -
             if compile_pattern(value).search(""):
                 raise _PackError((*loc, i), "pattern matches empty text")
 
-    for key in ("any_of", "patterns", "unless", "step", "if_any", "then_any", "unless_heading"):
+    for key in PATTERN_KEYS:
         patterns(key, getattr(spec, key), (*base, key))
     if spec.all_of is not None:
         if not spec.all_of:
@@ -346,6 +335,31 @@ def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -
             )
         if field == "missing" and spec.names is None:
             raise _PackError((*base, "message"), "{missing} needs all_of with names (what each group is)")
+
+
+PATTERN_KEYS = ("any_of", "patterns", "unless", "step", "if_any", "then_any", "unless_heading")
+
+
+def _expand_fragments(rule_id: str, spec: RuleSpec) -> None:
+    """Replace each ``{name}`` of the shared vocabulary in the rule's patterns (in place)."""
+
+    def one(value: str, loc: tuple[Any, ...]) -> str:
+        try:
+            return expand(value)
+        except UnknownFragment as exc:
+            raise _PackError(loc, str(exc)) from None
+
+    base = ("rules", rule_id)
+    for key in PATTERN_KEYS:
+        values = getattr(spec, key)
+        if values is not None:
+            setattr(spec, key, [one(v, (*base, key, i)) for i, v in enumerate(values)])
+    if spec.all_of is not None:
+        spec.all_of = [[one(v, (*base, "all_of", g, i)) for i, v in enumerate(group)] for g, group in enumerate(spec.all_of)]
+    if spec.within is not None:
+        spec.within = one(spec.within, (*base, "within"))
+    for n, allow in enumerate(spec.allow or []):
+        allow.when = [one(v, (*base, "allow", n, "when", i)) for i, v in enumerate(allow.when)]
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -377,6 +391,7 @@ def load_pack(path: Path | Traversable) -> LoadedPack:
                 raise _fail(name, root, ("kinds", i), f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
     for rule_id, spec in pack.rules.items():
         try:
+            _expand_fragments(str(rule_id), spec)
             _validate_rule(str(rule_id), spec, pack.kinds)
         except _PackError as exc:
             raise _fail(name, root, exc.loc, exc.message) from None
@@ -641,14 +656,29 @@ CHECKS: dict[str, Callable[[RuleSpec], Callable[[Document, Any, Emit], None]]] =
 }
 
 
+#: Sections of the Code about the landlord's own governance: an omission there is info.
+GOVERNANCE_SECTIONS = frozenset({"4", "8", "9"})
+
+
+def omission_severity(provision: str | None) -> Severity:
+    """How much it matters that a document does not say what a provision asks: a warning
+    where residents are told something (sections 1-3, 5-7), info for governance (4, 8, 9).
+    Never an error: the landlord may say it in another document."""
+    section = (provision or "").split(".")[0]
+    return Severity.INFO if section in GOVERNANCE_SECTIONS else Severity.WARNING
+
+
 def build_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -> Rule:
     kinds = spec.kinds if spec.kinds is not None else pack_kinds or []
+    omission = spec.type == "requires"
+    severity = omission_severity(spec.provision) if omission else Severity.parse(spec.severity or "error")
     return Rule(
         id=rule_id,
         name=spec.name,
         provision=spec.provision,
         summary=spec.summary,
-        severity=Severity.parse(spec.severity),
+        severity=severity,
+        omission=omission,
         kinds=tuple(kinds),
         rationale=" ".join(spec.rationale.split()),
         breach_example=spec.breach_example,
