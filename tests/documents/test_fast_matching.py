@@ -55,7 +55,7 @@ def pattern_lists() -> list[tuple[str, ...]]:
                 if getattr(spec, key):
                     out.add(tuple(getattr(spec, key)))
             out.update(tuple(group) for group in spec.all_of or [])
-            out.update(tuple(allow.when) for allow in spec.allow or [])
+            out.update(tuple(allow.when) for allow in spec.allow or [] if allow.when)
     return sorted(out)
 
 

@@ -74,7 +74,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codecheck import yamlfile
 from codecheck.errors import ConfigError
@@ -91,6 +91,7 @@ from .matching import (
     document_text,
 )
 from .model import Document
+from .statements import statements_of
 from .vocabulary import UnknownFragment, expand, rules_directory
 
 PACK_FOLDERS = ("letters", "policy")
@@ -100,23 +101,61 @@ KINDS = tuple(DOCUMENT_KINDS)
 
 #: For each type: (keys it needs, keys it may have, placeholders its message may use).
 TYPE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "requires": ((), ("any_of", "all_of", "within", "scope", "names"), ("missing",)),
+    "requires": ((), ("any_of", "all_of", "within", "scope", "names", "satisfied_by"), ("missing",)),
     "forbids": (("patterns",), ("unless",), ("match",)),
     "timescale": (
-        ("step", "max_working_days"),
-        ("unless", "allow", "read_heading", "unless_heading"),
+        ("max_working_days",),
+        ("step", "reads", "unless", "allow", "read_heading", "unless_heading"),
         ("match", "amount", "days", "max"),
     ),
+    "statement": (("finds",), (), ("match",)),
     "placeholder": ((), (), ("match",)),
     "conditional": (("if_any", "then_any"), (), ("match",)),
 }
 
 
 class Allow(BaseModel):
+    """A higher limit for some sentences: legacy ``when`` patterns, or (for a rule that
+    ``reads`` timescale statements) the point a time is counted ``from`` or a sentence about
+    ``complex_cases``."""
+
     model_config = ConfigDict(extra="forbid")
 
-    when: list[str]
+    when: list[str] | None = None
+    from_: list[Literal["receipt", "acknowledgement", "request"]] | None = Field(default=None, alias="from")
+    stage: Literal[1, 2, "unknown"] | None = None
+    complex_cases: bool | None = None
+    total: bool | None = None
     max_working_days: int
+
+
+class Says(BaseModel):
+    """Which statements (:mod:`codecheck.documents.statements`) a rule reads: by kind, and
+    for timescales by step and stage (``unknown``: the sentence and its heading name none)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[
+        "timescale", "extra_stage", "third_stage", "stage2_handler", "escalation_condition",
+        "escalation_refused", "ombudsman_wait",
+    ] = "timescale"
+    step: Literal["acknowledge", "respond", "extend", "escalate", "remedy", "wait", "contact", "other"] | None = None
+    stages: list[Literal[1, 2, "unknown"]] | None = None
+    value: str | None = None
+    negated: bool | None = None
+
+    def matches(self, statement: Any) -> bool:
+        if statement.kind != self.kind:
+            return False
+        if self.kind == "timescale" and statement.topic != "complaint":
+            return False
+        if self.step is not None and statement.step != self.step:
+            return False
+        if self.stages is not None and (statement.stage or "unknown") not in self.stages:
+            return False
+        if self.value is not None and statement.value != self.value:
+            return False
+        return self.negated is None or statement.negated == self.negated
 
 
 class RuleSpec(BaseModel):
@@ -124,7 +163,7 @@ class RuleSpec(BaseModel):
 
     name: str
     provision: str | None
-    type: Literal["requires", "forbids", "timescale", "placeholder", "conditional"]
+    type: Literal["requires", "forbids", "timescale", "statement", "placeholder", "conditional"]
     severity: Literal["error", "warning", "info"] | None = None
     """Default error; a requires rule (an omission) takes its severity from its provision."""
     summary: str
@@ -142,6 +181,10 @@ class RuleSpec(BaseModel):
     # forbids
     patterns: list[str] | None = None
     unless: list[str] | None = None
+    satisfied_by: list[Says] | None = None
+    # statement (and timescale, when it reads statements)
+    finds: Says | None = None
+    reads: Says | None = None
     # timescale
     step: list[str] | None = None
     max_working_days: int | None = None
@@ -293,6 +336,22 @@ def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -
                 raise _PackError((*base, "names"), f"{len(spec.names)} names for {len(spec.all_of)} all_of groups")
         if spec.scope == "sentence" and spec.all_of is None:
             raise _PackError((*base, "scope"), "scope: sentence goes with all_of")
+    if spec.type == "timescale":
+        if (spec.step is None) == (spec.reads is None):
+            raise _PackError((*base, "reads"), "a timescale rule reads statements (reads) or sentences (step): give one")
+        if spec.reads is not None:
+            if spec.reads.kind != "timescale" or spec.reads.step is None:
+                raise _PackError((*base, "reads"), "reads: a timescale rule reads timescale statements of one step")
+            for key in ("unless", "read_heading", "unless_heading"):
+                if key in given:
+                    raise _PackError((*base, key), "not a key of a timescale rule that reads statements")
+            for i, allow in enumerate(spec.allow or []):
+                if allow.when is not None:
+                    raise _PackError((*base, "allow", i, "when"), "use from, stage, complex_cases or total with reads")
+        else:
+            for i, allow in enumerate(spec.allow or []):
+                if allow.when is None:
+                    raise _PackError((*base, "allow", i, "when"), "field required")
     if spec.max_working_days is not None and spec.max_working_days < 1:
         raise _PackError((*base, "max_working_days"), "must be a positive number of working days")
 
@@ -321,7 +380,8 @@ def _validate_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -
     if spec.within is not None:
         patterns("within", [spec.within], (*base, "within"))
     for i, allow in enumerate(spec.allow or []):
-        patterns("when", allow.when, (*base, "allow", i, "when"))
+        if allow.when is not None:
+            patterns("when", allow.when, (*base, "allow", i, "when"))
     try:
         used = [field for _, field, _, _ in string.Formatter().parse(spec.message) if field is not None]
     except ValueError as exc:
@@ -359,7 +419,8 @@ def _expand_fragments(rule_id: str, spec: RuleSpec) -> None:
     if spec.within is not None:
         spec.within = one(spec.within, (*base, "within"))
     for n, allow in enumerate(spec.allow or []):
-        allow.when = [one(v, (*base, "allow", n, "when", i)) for i, v in enumerate(allow.when)]
+        if allow.when is not None:
+            allow.when = [one(v, (*base, "allow", n, "when", i)) for i, v in enumerate(allow.when)]
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -476,8 +537,14 @@ def requires_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
     within = compile_matcher(spec.within) if spec.within is not None else None
     names = spec.names or []
 
+    satisfied_by = spec.satisfied_by or []
+
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
+        if satisfied_by:
+            reading = statements_of(document, getattr(ctx, "kind", None))
+            if any(says.matches(st) for st in reading.statements for says in satisfied_by):
+                return
         found = [_found(text, group, within) for group in groups]
         if spec.scope == "sentence" and all(found):
             for start, end in text.sentences:
@@ -519,8 +586,65 @@ def forbids_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
     return check
 
 
+def _days(amount: Any) -> str:
+    return f"{amount} working day{'s' if amount != 1 else ''}"
+
+
+def statement_timescale_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    """A timescale rule over timescale statements: a statement of the step and stage the rule
+    ``reads`` whose longest amount is over the limit (raised by the first ``allow`` that fits:
+    counted from an earlier point, or about complex cases) is a finding at its sentence."""
+    assert spec.reads is not None and spec.max_working_days is not None
+    reads = spec.reads
+    allows = spec.allow or []
+
+    def limit_for(statement: Any) -> int:
+        for allow in allows:
+            if allow.from_ is not None and statement.counted_from not in allow.from_:
+                continue
+            if allow.stage is not None and (statement.stage or "unknown") != allow.stage:
+                continue
+            if allow.complex_cases is not None and statement.complex_cases != allow.complex_cases:
+                continue
+            if allow.total is not None and statement.total != allow.total:
+                continue
+            return allow.max_working_days
+        return spec.max_working_days
+
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        reading = statements_of(document, getattr(ctx, "kind", None))
+        for statement in reading.statements:
+            if not reads.matches(statement) or statement.high is None:
+                continue
+            limit = limit_for(statement)
+            if statement.high > limit:
+                stated = statement.quote
+                if statement.unit != "working days":
+                    stated += f" (at least {_days(statement.high)})"
+                emit(statement.block, _format(spec.message, match=statement.quote, amount=stated,
+                                              days=statement.high, max=limit))
+
+    return check
+
+
+def statement_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
+    """Each statement the rule ``finds`` is a finding at its sentence (a contradiction)."""
+    assert spec.finds is not None
+    finds = spec.finds
+
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        reading = statements_of(document, getattr(ctx, "kind", None))
+        for statement in reading.statements:
+            if finds.matches(statement):
+                emit(statement.block, _format(spec.message, match=statement.sentence.cased.strip()))
+
+    return check
+
+
 def timescale_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
     assert spec.max_working_days is not None
+    if spec.reads is not None:
+        return statement_timescale_check(spec)
     step = _set(spec.step)
     unless = _set(spec.unless) if spec.unless else None
     unless_heading = _set(spec.unless_heading) if spec.unless_heading else None
@@ -651,6 +775,7 @@ CHECKS: dict[str, Callable[[RuleSpec], Callable[[Document, Any, Emit], None]]] =
     "requires": requires_check,
     "forbids": forbids_check,
     "timescale": timescale_check,
+    "statement": statement_check,
     "placeholder": placeholder_check,
     "conditional": conditional_check,
 }

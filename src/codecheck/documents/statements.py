@@ -1,0 +1,541 @@
+"""What a document says, read once, sentence by sentence: the statement layer.
+
+Rules about a complaints process judge what a sentence *says*, not which words stand
+near each other. :func:`read_statements` reads each sentence of a document once, with
+the heading above it, into statements:
+
+- ``timescale``: a time the landlord gives itself (or the resident) for one step of
+  handling: ``step`` (acknowledge, respond, extend, escalate (the resident asks for
+  stage 2), remedy, other), ``stage`` (1, 2 or None, and whether the sentence, its
+  heading or the document's kind said it), the amount as a range of working days
+  (``low``-``high``; "10 to 20 working days", "two weeks", "a fortnight"), what it is
+  counted from (receipt, acknowledgement, request), whether it is hedged ("we aim to",
+  "in most cases"), whether it speaks of complex cases or exceptional circumstances,
+  and ``topic`` (``complaint``, or what else it is about: compensation payments, MP
+  enquiries, Freedom of Information, data, repairs). A statement about something else
+  never feeds a complaint-timescale rule.
+- ``extra_stage`` / ``third_stage``: a stage before stage 1 ("stage 0", "informal
+  stage") or after stage 2 ("stage 3", "panel"), with ``negated`` when the sentence
+  says there is none.
+- ``stage2_handler``: who considers the complaint at stage 2: ``different`` (someone
+  not involved at stage 1) or ``same``.
+- ``escalation_condition``: the resident must explain or justify a request for stage 2.
+- ``escalation_refused``: stage 2 refused because the landlord expects the same answer
+  or thinks the complaint was considered enough.
+
+Each statement keeps its sentence (offsets, the block, the heading) so that a rule
+locates its finding there and ``--format statements`` shows what was understood.
+The cues are written with the shared vocabulary (:mod:`.vocabulary`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .matching import Amount, Text, document_text, find_amounts
+from .model import Block, Document
+from .textfile import is_list_item
+from .vocabulary import expand
+
+STEPS = ("acknowledge", "respond", "extend", "escalate", "remedy", "wait", "contact", "other")
+
+
+def _cue(*patterns: str) -> re.Pattern[str]:
+    """One regular expression from several readable alternatives (vocabulary expanded)."""
+    return re.compile("|".join(f"(?:{expand(p)})" for p in patterns))
+
+
+# -- cues ------------------------------------------------------------------------------------
+
+STAGE1 = _cue(r"\b{stage1}", r"\bfirst (?:formal )?(?:complaint|response)\b")
+STAGE2 = _cue(
+    r"\b{stage2}",
+    r"\bescalat\w*",
+    r"\bfinal (?:response|decision|reply)\b",
+    r"\b(?:review|appeal) (?:of|request|response|decision|complaint)\b",
+)
+STEP_CUES: dict[str, re.Pattern[str]] = {
+    "acknowledge": _cue(r"\b{acknowledge}", r"\bconfirm (?:that )?we (?:have )?received\b"),
+    "respond": _cue(
+        r"\b{respond}",
+        r"\bcomplet\w* (?:our |the |your |stage \w+ )*(?:investigation|review|complaint)",
+        r"\b(?:investigation|review|complaint)s? (?:will be |is |are )?(?:completed|concluded|resolved)\b",
+        r"\b(?:completed|concluded|resolved|investigated|closed)\b",
+        r"\bprovide (?:you with )?(?:this|it|our \w+|a \w+)",
+        r"\bwrite to you\b|\bhear from us\b|\bget back to you\b",
+    ),
+    "extend": _cue(
+        r"\b{extend}",
+        r"\b(?:a |an )?(?:further|additional|extra|another) (?:{number}|period)",
+        r"\b(?:take|need|needs|require|requires) longer\b",
+    ),
+    "escalate": _cue(
+        r"\byou (?:can|may|must|should|need to|will need to|have) (?:\w+ ){0,3}"
+        r"(?:ask|request|tell|let us know|contact|write|appeal|escalate|come back)",
+        r"\byou have (?:{number}|up to)",
+        r"\byou (?:\w+ ){0,2}(?:ask|request)\w*(?: us)? (?:for|to)\b",
+        r"\b(?:requests?|appeals?|escalations?) (?:\w+ ){0,6}(?:must|should|needs? to) be "
+        r"(?:made|received|sent|submitted|lodged)\b",
+    ),
+    "contact": _cue(r"\b(?:contact|call|phone|telephone|visit|meet|discuss|update|inspect)\w*"),
+    "wait": _cue(r"\bwait\w*\b", r"\b(?:refer|take|bring)\w* (?:\w+ ){0,3}to (?:the |an )?{ombudsman}"),
+    "remedy": _cue(
+        r"\b(?:pay|paid|payment|compensation|goodwill|reimburse\w*|refund\w*)\b",
+        r"\bremed(?:y|ies)\b|\bput (?:things|it|this) right\b",
+    ),
+}
+OFF_TOPIC = {
+    "MP or councillor enquiries": _cue(r"\b(?:mps?|m\.p\.|councillors?|elected members?|members of parliament)\b"),
+    "Freedom of Information": _cue(r"\bfreedom of information\b|\bfoi\b|\benvironmental information\b"),
+    "personal data": _cue(r"\bsubject access\b|\bdata protection\b|\bgdpr\b|\bretain\w*|\bretention\b|\bdestroy"),
+    "repairs": _cue(r"\b(?:repairs? (?:appointment|request|will be|are|is)|emergency repairs?|routine repairs?)\b"),
+    "compensation": _cue(r"\b(?:pay|paid|payment of|payments?) (?:of )?(?:any |the |your )?"
+                         r"(?:compensation|award|remedy|goodwill)"),
+    "insurance claims": _cue(r"\binsurance claims?\b|\binsurers?\b"),
+    "the Ombudsman's own work": _cue(
+        r"\b{ombudsman}(?: service)? (?:will|may|can|should|normally|usually|aims?|tries|expects?)\b",
+        r"\b{ombudsman}'s\b",
+    ),
+}
+# A heading that is only about something else: the sentences under it are about that too.
+HEADING_TOPIC = _cue(
+    r"^(?:[\d.]+ )?(?:service requests?|(?:the )?{ombudsman}(?: service)?|subject access(?: requests?)?"
+    r"|freedom of information(?: requests?)?|insurance(?: claims?)?|compensation|repairs?)\W*$"
+)
+# Not a time allowed for a step: "reviewed every six months", "more than 12 months ago".
+NOT_A_DEADLINE_BEFORE = re.compile(r"\b(?:every|each|per|once a)\s*$")
+NOT_A_DEADLINE_AFTER = re.compile(r"^\s*(?:ago|old|before|earlier)\b")
+FROM_CUES = {
+    "receipt": _cue(
+        r"\b(?:of|from|after) (?:the date (?:of|that|when) )?(?:we |you )?"
+        r"(?:receiv\w*|receipt|first (?:contact|raised)|(?:it|the complaint|your complaint) being "
+        r"(?:made|received|raised|reported)|you (?:raise|make|made|raised|contact|complain)\w*)",
+        r"\bof (?:it|your complaint|the complaint) being (?:made|raised|received)\b",
+    ),
+    "acknowledgement": _cue(
+        r"\b(?:of|from|after) (?:the date (?:of|that|when) )?(?:we |our |us |the |its |it being |being )?"
+        r"(?:acknowledg\w*|log(?:ged|ging)?|register\w*|opening)",
+    ),
+    "request": _cue(
+        r"\b(?:of|from|after) (?:the date (?:of|that|when) )?(?:we |you |your |the |our |it being |being )?"
+        r"(?:request\w*|escalat\w*|ask\w*|appeal\w*)",
+    ),
+}
+HEDGE = _cue(r"\b{hedge}")
+TOTAL = _cue(
+    r"\bin total\b|\btotal (?:of|time)\b|\boverall\b|\baltogether\b|\bin all\b",
+    r"\bextend\w* (?:\w+ ){0,3}to (?:a (?:maximum|total) of |up to )?{number}",
+)
+COMPLEX = _cue(
+    r"\bcomplex\b|\bcomplicated\b|\bexceptional\b|\bin some cases\b",
+    r"\bkey (?:people|staff|witnesses)\b|\bnot available\b|\bmore time\b|\bextension\b",
+)
+NEGATION = _cue(r"{negation}")
+
+EXTRA_STAGE = _cue(r"\b{extra_stage}")
+THIRD_STAGE = _cue(r"\b{third_stage}")
+# A sentence that says there is no such stage: "we do not have an informal stage",
+# "informal complaints are no longer used", "the old stage 3 has been removed".
+NO_SUCH_STAGE = _cue(
+    r"(?:{negation}|no longer|instead of|rather than|replac\w*|remov\w*|abolish\w*|scrap\w*|"
+    r"discontinu\w*|withdr[ae]w\w*|ended)",
+    r"\bonly (?:two|2) stages\b|\bmore than (?:two|2) stages\b",
+)
+STAGE2_DIFFERENT = _cue(
+    r"\b(?:different|independent|another|separate|new|more senior|senior|other) "
+    r"(?:\w+ ){0,2}(?:person|officer|manager|member|investigator|colleague|reviewer|employee|team|director|head)",
+    r"\bnot (?:be )?(?:\w+ ){0,3}(?:led|dealt with|handled|considered|investigated|reviewed|carried out)"
+    r"(?: \w+){0,2} by (?:the )?same\b",
+    r"\b(?:someone|somebody|a person|an officer|a manager|staff) (?:who (?:was|has|had) )?(?:not|no) "
+    r"(?:been )?(?:previously )?involved\b",
+    r"\bnot (?:been |previously )*involved (?:in|with|at) (?:the |your |our )?(?:stage (?:1|one)|first|original|earlier)",
+    r"\b(?:not|never) the same (?:person|officer|manager|member of staff|employee|investigator)\b",
+    r"\bindependent(?:ly)? (?:of|from) (?:the |those )?(?:stage (?:1|one)|first|original|officer)",
+    r"\b(?:executive )?director\b|\bchief executive\b|\bhead of\b",
+)
+STAGE2_SAME = _cue(
+    r"\b(?:the )?same (?:person|officer|manager|member of staff|employee|investigator|team member) "
+    r"(?:who|that|as)\b",
+)
+# The resident must explain or justify a request for stage 2 (6.12 forbids demanding reasons).
+MUST = r"(?:you (?:must|will need to|need to|will have to|have to|are required to|should)|we (?:will )?require you to)"
+ESCALATION_CONDITION = _cue(
+    MUST + r"\W+(?:\w+\W+){0,3}(?:tell|explain|say|set out|state|identify|give|provide|show|specify|demonstrate)"
+    r"(?: us)? (?:\w+ ){0,4}(?:why|which|what|reasons?|where|grounds|parts?|examples?|evidence)",
+    r"\b(?:requests?|escalations?|appeals?) (?:\w+ ){0,4}(?:must|will need to|need to|should) "
+    r"(?:\w+ ){0,2}(?:set out|explain|include|state|give) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    MUST + r"\W+(?:\w+\W+){0,10}(?:explaining|stating|setting out|giving|telling us) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    r"\bescalat\w* (?:\w+\W+){0,8}by (?:\w+\W+){0,5}(?:explaining|stating|telling us|setting out|giving) "
+    r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    r"\bonly (?:escalate|accept|consider)\w* (?:\w+ ){0,6}(?:if|where|when) you (?:\w+ ){0,3}"
+    r"(?:explain|tell|give|provide|show)",
+)
+REASONS_OPTIONAL = _cue(
+    r"\b(?:do not|don't|won't|will not|not) (?:\w+ ){0,2}(?:have to|need to|required to|asked to)\b",
+    r"\boptional\b|\bif you (?:can|wish|want|would like)\b|\bit (?:would )?helps?\b",
+)
+ESCALATION_REFUSED = _cue(
+    r"\b(?:response|answer|decision|outcome|position) (?:would|will|is likely to) (?:stay|remain|be) "
+    r"(?:the )?(?:same|unchanged)\b",
+    r"\bconfirm (?:a |our |the )?(?:final )?decision at stage (?:1|one)\b",
+    r"\bconsidered (?:fully|in full|thoroughly)\b.{0,80}\b(?:not|no) (?:be )?(?:of )?(?:benefit|useful|necessary)",
+    r"\bnot (?:be )?(?:of )?(?:benefit|useful|necessary|appropriate) (?:\w+ ){0,6}(?:to escalate|to pursue|"
+    r"to progress|for stage (?:2|two))",
+)
+
+
+# -- the model -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document: its span in the normalised text, and where it is."""
+
+    start: int
+    end: int
+    text: str
+    """Normalised (lower case)."""
+    cased: str
+    block: Block | None
+    heading: str | None
+    """The heading above it (normalised); None when there is none or it is the heading itself."""
+    lead_in: str | None = None
+    """For an item of a list, the sentence that introduced the list ("If you ask for stage 2,
+    you must:"), normalised; the item is read as that sentence's continuation."""
+    before: str | None = None
+    """The sentence before, when this one starts by pointing back to it ("This will be...")."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One thing a sentence says that a rule can judge."""
+
+    kind: str
+    sentence: Sentence
+    quote: str
+    """The words it rests on, as written (for messages and the statements view)."""
+    start: int = 0
+    end: int = 0
+    step: str | None = None
+    stage: int | None = None
+    stage_from: str | None = None
+    """Where the stage was read: "sentence", "heading" or "kind" (the document's kind)."""
+    low: int | None = None
+    high: int | None = None
+    """The amount in working days (a range: "10 to 20" -> 10, 20; fewest working days the
+    amount can be for calendar days and months), None when it cannot be counted."""
+    unit: str | None = None
+    counted_from: str | None = None
+    hedged: bool = False
+    complex_cases: bool = False
+    total: bool = False
+    """The amount is a total ("extended to 20 working days in total"), not the extension alone."""
+    topic: str = "complaint"
+    negated: bool = False
+    value: str | None = None
+
+    @property
+    def block(self) -> Block | None:
+        return self.sentence.block
+
+    def describe(self) -> str:
+        """One line for ``--format statements``."""
+        if self.kind == "timescale":
+            amount = (
+                f"{self.low}" if self.low == self.high else f"{self.low}-{self.high}"
+            ) + " working days" if self.high is not None else f"({self.unit}, not counted in working days)"
+            parts = [
+                f"step={self.step}",
+                f"stage={self.stage if self.stage else '?'}" + (f" (from {self.stage_from})" if self.stage else ""),
+                amount,
+            ]
+            if self.counted_from:
+                parts.append(f"from {self.counted_from}")
+            if self.hedged:
+                parts.append("hedged")
+            if self.complex_cases:
+                parts.append("complex cases")
+            if self.total:
+                parts.append("a total")
+            if self.topic != "complaint":
+                parts.append(f"about {self.topic} (not a complaint timescale)")
+            return f"timescale: {', '.join(parts)}: '{self.quote}'"
+        extra = f" {self.value}" if self.value else ""
+        return f"{self.kind}{extra}{' (negated)' if self.negated else ''}: '{self.quote}'"
+
+
+@dataclass
+class Reading:
+    """A document's sentences and statements, read once."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Statement]:
+        return [s for s in self.statements if s.kind == kind]
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+KIND_STAGE = {"stage1_ack": 1, "stage1_response": 1, "stage2_ack": 2, "stage2_response": 2}
+
+
+def _stage_in(text: str) -> int | None:
+    """The stage a stretch of text names last (the one nearest what follows), or None."""
+    last: tuple[int, int] | None = None
+    for number, cue in ((1, STAGE1), (2, STAGE2)):
+        for m in cue.finditer(text):
+            if last is None or m.start() >= last[0]:
+                last = (m.start(), number)
+    return last[1] if last else None
+
+
+def _step_before(text: str) -> str | None:
+    """The step named nearest the end of `text` (the words before an amount)."""
+    best: tuple[int, str] | None = None
+    for step, cue in STEP_CUES.items():
+        for m in cue.finditer(text):
+            if best is None or m.end() > best[0] or (m.end() == best[0] and step == "extend"):
+                best = (m.end(), step)
+    return best[1] if best else None
+
+
+def _range_start(text: str, amount: Amount, previous: Amount | None) -> Amount | None:
+    """`previous` when it and `amount` are one range: "10 to 20 working days", "10-20"."""
+    if previous is None:
+        return None
+    between = text[previous.end : amount.start]
+    return previous if re.fullmatch(r"\s*(?:to|-|and|or)\s*", between) else None
+
+
+_BARE_RANGE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:to|-)\s*$")
+
+
+def _working_days(amount: Amount) -> int | None:
+    if amount.working_days is not None:
+        return amount.working_days
+    return None
+
+
+def _fewest_working_days(amount: Amount) -> int | None:
+    """The fewest working days an amount in calendar days can be (5 in each full week, and up
+    to 5 of the days left over, 2 of them possibly a weekend)."""
+    if amount.unit in ("days", "calendar days"):
+        weeks, rest = divmod(amount.number, 7)
+        return weeks * 5 + max(0, rest - 2)
+    return None
+
+
+_MONTHS = re.compile(expand(r"(?<![\w.£$-])({number}|an?|one)(?: \(\d{1,3}\))? (?:calendar )?months?\b"))
+
+
+def _months(text: str) -> list[tuple[int, int, str, int]]:
+    from .matching import parse_number
+
+    out = []
+    for m in _MONTHS.finditer(text):
+        n = parse_number(m.group(1))
+        if n:
+            out.append((m.start(), m.end(), m.group(0), n))
+    return out
+
+
+def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[Statement]:
+    s = sentence.text
+    amounts = [a for a in find_amounts(s) if a.unit != "weeks" or a.number < 53]
+    month_amounts = [
+        Amount(start, end, raw, n, "months", None) for start, end, raw, n in _months(s)
+    ]
+    amounts = [
+        a for a in sorted(amounts + month_amounts, key=lambda a: a.start)
+        if not NOT_A_DEADLINE_BEFORE.search(s[: a.start]) and not NOT_A_DEADLINE_AFTER.match(s[a.end :])
+    ]
+    if not amounts:
+        return []
+    topic = next((name for name, cue in OFF_TOPIC.items() if cue.search(s)), "complaint")
+    if topic == "complaint" and sentence.heading and HEADING_TOPIC.search(sentence.heading):
+        topic = f"'{sentence.heading}'"
+    hedged = bool(HEDGE.search(s))
+    complex_cases = bool(COMPLEX.search(s))
+    heading_stage = _stage_in(sentence.heading) if sentence.heading else None
+    out: list[Statement] = []
+    previous: Amount | None = None
+    window_start = 0
+    skip_next = False
+    for index, amount in enumerate(amounts):
+        if skip_next:
+            skip_next = False
+            previous = amount
+            continue
+        following = amounts[index + 1] if index + 1 < len(amounts) else None
+        low_amount = amount
+        high_amount = amount
+        if following is not None and _range_start(s, following, amount) is not None:
+            high_amount = following
+            skip_next = True
+        bare = _BARE_RANGE.search(s[window_start : amount.start])
+        low_value: int | None = None
+        if bare and amount.working_days is not None:
+            low_value = int(bare.group(1)) * (amount.working_days // max(amount.number, 1))
+        before = s[window_start : low_amount.start]
+        end_of_window = following.start if following is not None and not skip_next else len(s)
+        after = s[high_amount.end : end_of_window]
+        qualifiers = s[max(0, low_amount.start - 25) : low_amount.start]
+        step = None
+        if re.search(r"\b(?:further|additional|extra|another|more)\s*$", qualifiers) or re.match(
+            r"^[\s-]*(?:extension|extra|more|further)\b", after
+        ) or re.search(r"\b(?:further|additional|extra)\b", low_amount.text.lower()):
+            step = "extend"
+        elif STEP_CUES["extend"].search(before) and re.search(r"\bby (?:up to |a maximum of |no more than )?$", before):
+            step = "extend"  # "extend the time to respond by up to 10 working days"
+        step = step or _step_before(before) or _step_before(s[: low_amount.start])
+        counted_from = next((name for name, cue in FROM_CUES.items() if cue.search(after[:80])), None)
+        if step is None and counted_from == "acknowledgement":
+            step = "respond"  # "within ten working days from acknowledgement": the response
+        if step is None:
+            step = _step_before(after[:60]) or "other"
+        if step == "escalate" and counted_from is None:
+            pass
+        stage = _stage_in(before) or _stage_in(s[: low_amount.start]) or _stage_in(after[:80])
+        stage_from = "sentence" if stage else None
+        if stage is None and heading_stage:
+            stage, stage_from = heading_stage, "heading"
+        if stage is None and kind_stage:
+            stage, stage_from = kind_stage, "kind"
+        high = high_amount.working_days if high_amount.working_days is not None else _fewest_working_days(high_amount)
+        if high is None and high_amount.unit == "months":
+            high = 18 * high_amount.number  # the fewest working days in N months (February, bank holidays)
+        low = low_value if low_value is not None else (
+            low_amount.working_days if low_amount.working_days is not None else high)
+        start, end = low_amount.start, high_amount.end
+        out.append(
+            Statement(
+                kind="timescale",
+                sentence=sentence,
+                quote=sentence.cased[start:end],
+                start=sentence.start + start,
+                end=sentence.start + end,
+                step=step,
+                stage=stage,
+                stage_from=stage_from,
+                low=low,
+                high=high,
+                unit=high_amount.unit,
+                counted_from=counted_from,
+                hedged=hedged,
+                complex_cases=complex_cases,
+                total=bool(TOTAL.search(s)),
+                topic=topic if step not in ("remedy",) else "remedy",
+            )
+        )
+        previous = high_amount
+        window_start = high_amount.end
+    return out
+
+
+def _mentions(sentence: Sentence, cue: re.Pattern[str], kind: str, negation: re.Pattern[str]) -> list[Statement]:
+    out = []
+    for m in cue.finditer(sentence.text):
+        out.append(
+            Statement(
+                kind=kind,
+                sentence=sentence,
+                quote=sentence.cased[m.start() : m.end()],
+                start=sentence.start + m.start(),
+                end=sentence.start + m.end(),
+                value=m.group(0),
+                negated=bool(negation.search(sentence.text)),
+            )
+        )
+    return out
+
+
+def _one(sentence: Sentence, cue: re.Pattern[str], kind: str, context: str | None = None, **extra) -> list[Statement]:
+    """The first match of `cue` in the sentence (or in `context`, the sentence read with the
+    words that lead into it, the statement then quoting the whole sentence)."""
+    if context is not None and context != sentence.text:
+        if cue.search(context) is None:
+            return []
+        return [Statement(kind=kind, sentence=sentence, quote=sentence.cased.strip(), start=sentence.start,
+                          end=sentence.end, **extra)]
+    m = cue.search(sentence.text)
+    if m is None:
+        return []
+    return [
+        Statement(
+            kind=kind,
+            sentence=sentence,
+            quote=sentence.cased[m.start() : m.end()],
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            **extra,
+        )
+    ]
+
+
+_POINTS_BACK = re.compile(r"^(?:this|it|that|they|these|the review|the appeal|your appeal|your review)\b")
+
+
+def read_sentences(text: Text) -> list[Sentence]:
+    out: list[Sentence] = []
+    lead_in: str | None = None
+    for start, end in text.sentences:
+        block = text.block_at(start)
+        heading = text.normalized_heading(start)
+        body = text.text[start:end]
+        if heading is not None and heading.strip(" :") == body.strip(" :"):
+            heading = None
+        item = block is not None and is_list_item(block.text) and text.starts[text.blocks.index(block)] == start
+        if not item:
+            lead_in = None
+        before = out[-1].text if out and _POINTS_BACK.match(body) else None
+        out.append(Sentence(start, end, body, text.cased[start:end], block, heading, lead_in if item else None, before))
+        if not item and body.rstrip().endswith(":"):
+            lead_in = body
+    return out
+
+
+def read(text: Text, kind: str | None = None) -> Reading:
+    """Every statement of `text` (a document of the given kind), in reading order."""
+    reading = Reading()
+    kind_stage = KIND_STAGE.get(kind or "")
+    for sentence in read_sentences(text):
+        reading.sentences.append(sentence)
+        found: list[Statement] = []
+        found += _timescales(text, sentence, kind_stage)
+        found += _mentions(sentence, EXTRA_STAGE, "extra_stage", NO_SUCH_STAGE)
+        found += _mentions(sentence, THIRD_STAGE, "third_stage", NO_SUCH_STAGE)
+        context = " ".join(t for t in (sentence.before, sentence.lead_in, sentence.text) if t)
+        talks_of_stage2 = bool(STAGE2.search(context)) or (
+            sentence.heading is not None and _stage_in(sentence.heading) == 2
+        )
+        if talks_of_stage2:
+            if STAGE2_SAME.search(sentence.text) and not NEGATION.search(sentence.text):
+                found += _one(sentence, STAGE2_SAME, "stage2_handler", value="same")
+            else:
+                found += _one(sentence, STAGE2_DIFFERENT, "stage2_handler", value="different")
+        talks_of_escalation = talks_of_stage2 or bool(re.search(r"\b(?:escalat|appeal|review|pursu)", context))
+        if talks_of_escalation and not REASONS_OPTIONAL.search(context):
+            # a list item is read with the sentence that introduced it ("... you must:")
+            found += _one(sentence, ESCALATION_CONDITION, "escalation_condition", context=context)
+        found += _one(sentence, ESCALATION_REFUSED, "escalation_refused")
+        reading.statements += sorted(found, key=lambda st: st.start)
+    return reading
+
+
+_CACHE: dict[tuple[int, str | None], tuple[Text, Reading]] = {}
+
+
+def statements_of(document: Document, kind: str | None = None) -> Reading:
+    """The document's :class:`Reading`, made once per document and kind and shared by its rules."""
+    text = document_text(document)
+    key = (id(text), kind)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    reading = read(text, kind)
+    if len(_CACHE) >= 16:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (text, reading)
+    return reading
