@@ -33,9 +33,11 @@ def codecheck_formatters():
     from codecheck.formatters.json import JsonFormatter
     from codecheck.formatters.junit import JunitFormatter
     from codecheck.formatters.sarif import SarifFormatter
+    from codecheck.formatters.statements import StatementsFormatter
     from codecheck.formatters.text import TextFormatter
 
-    return [TextFormatter(), JsonFormatter(), SarifFormatter(), JunitFormatter(), GithubFormatter(), CsvFormatter()]
+    return [TextFormatter(), JsonFormatter(), SarifFormatter(), JunitFormatter(), GithubFormatter(), CsvFormatter(),
+            StatementsFormatter()]
 
 
 @hookimpl(trylast=True)

@@ -7,6 +7,7 @@ error naming its path in the file, never a silently ignored setting.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -82,6 +83,21 @@ class Config(BaseModel):
 
     suppress: list[Suppression] = Field(default_factory=list)
     """Findings of a rule not to report for named cases, each with a reason."""
+    covered_elsewhere: dict[str, str] = Field(default_factory=dict)
+    """Provisions a document need not cover because another document does, with where:
+    ``{"8.3": "Governance framework, section 4"}``. Omission findings ("the policy does not
+    say ...") of those provisions (and their sub-items) move to the suppressed findings,
+    listed by --show-suppressed; a contradiction is never covered elsewhere."""
+
+    @field_validator("covered_elsewhere")
+    @classmethod
+    def _covered_where(cls, value: dict[str, str]) -> dict[str, str]:
+        for provision, where in value.items():
+            if not re.fullmatch(r"\d{1,2}(?:\.\d{1,2}(?:\([a-z]\))?)?", str(provision).strip()):
+                raise ValueError(f"covered_elsewhere: {provision!r} is not a Code provision such as 8, 8.3 or 6.9(g)")
+            if not str(where or "").strip():
+                raise ValueError(f"covered_elsewhere: {provision}: say which document covers it")
+        return {str(k).strip(): str(v).strip() for k, v in value.items()}
 
     source: str | None = Field(default=None, exclude=True)
 

@@ -57,6 +57,9 @@ class Rule(BaseModel):
     default: bool = True
     """False for opt-in rules (e.g. informational summaries): they run only when
     selected by their exact id or name, or with ``--select ALL``."""
+    statements: tuple[Any, ...] = Field(default=(), exclude=True, repr=False)
+    """For a document rule that reads statements: which (filters with ``matches(statement)``),
+    so ``--format statements`` can say which rules used each statement."""
     omission: bool = False
     """True for a rule that reports what a document does not say (never an error, grouped
     at the end of a file's output); False for one that points at what is there."""

@@ -159,8 +159,29 @@ def check_config(config: "Config", rules: Iterable[Rule]) -> None:
             raise UsageError(f"suppress[{index}]: rule {entry.rule!r} matches no rule (see `codecheck rules`)")
 
 
+def _covered(finding: Finding, covered: dict[str, str]) -> str | None:
+    """Where another document covers this omission's provision (``covered_elsewhere``), or None."""
+    if not finding.omission or not finding.provision:
+        return None
+    for provision, where in covered.items():
+        if finding.provision == provision or finding.provision.startswith((provision + "(", provision + ".")):
+            return where
+    return None
+
+
 def apply_config(results: Results, config: "Config", rules: Iterable[Rule]) -> None:
-    """Move the findings that a `suppress:` entry names from findings to suppressed."""
+    """Move the findings that a `suppress:` entry names, and omissions of provisions
+    `covered_elsewhere`, from findings to suppressed."""
+    if config.covered_elsewhere and results.findings:
+        kept = []
+        for finding in results.findings:
+            where = _covered(finding, config.covered_elsewhere)
+            if where is None:
+                kept.append(finding)
+            else:
+                results.suppressed.append(Suppressed(
+                    finding, f"covered elsewhere: {where}", f"{CONFIG_SOURCE} covered_elsewhere[{finding.provision}]"))
+        results.findings[:] = kept
     if not config.suppress or not results.findings:
         return
     by_id = {r.id: r for r in rules}

@@ -627,6 +627,12 @@ def statement_timescale_check(spec: RuleSpec) -> Callable[[Document, Any, Emit],
     return check
 
 
+def _quoted(sentence: str, width: int = 160) -> str:
+    """A sentence as a finding quotes it: without a list bullet, at most `width` characters."""
+    text = re.sub(r"^[\s\u2022\u25cf\u25aa*>-]+", "", " ".join(sentence.split()))
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
 def statement_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
     """Each statement the rule ``finds`` is a finding at its sentence (a contradiction)."""
     assert spec.finds is not None
@@ -636,7 +642,7 @@ def statement_check(spec: RuleSpec) -> Callable[[Document, Any, Emit], None]:
         reading = statements_of(document, getattr(ctx, "kind", None))
         for statement in reading.statements:
             if finds.matches(statement):
-                emit(statement.block, _format(spec.message, match=statement.sentence.cased.strip()))
+                emit(statement.block, _format(spec.message, match=_quoted(statement.sentence.cased)))
 
     return check
 
@@ -804,6 +810,7 @@ def build_rule(rule_id: str, spec: RuleSpec, pack_kinds: list[str] | None) -> Ru
         summary=spec.summary,
         severity=severity,
         omission=omission,
+        statements=tuple(x for x in (spec.reads, spec.finds, *(spec.satisfied_by or [])) if x is not None),
         kinds=tuple(kinds),
         rationale=" ".join(spec.rationale.split()),
         breach_example=spec.breach_example,

@@ -54,6 +54,7 @@ STAGE2 = _cue(
     r"\bescalat\w*",
     r"\bfinal (?:response|decision|reply)\b",
     r"\b(?:review|appeal) (?:of|request|response|decision|complaint)\b",
+    r"\b(?:your|the|an) appeal\b",  # stage 2 called an appeal ("the outcome of your appeal")
 )
 STEP_CUES: dict[str, re.Pattern[str]] = {
     "acknowledge": _cue(r"\b{acknowledge}", r"\bconfirm (?:that )?we (?:have )?received\b"),
@@ -62,6 +63,7 @@ STEP_CUES: dict[str, re.Pattern[str]] = {
         r"\bcomplet\w* (?:our |the |your |stage \w+ )*(?:investigation|review|complaint)",
         r"\b(?:investigation|review|complaint)s? (?:will be |is |are )?(?:completed|concluded|resolved)\b",
         r"\b(?:completed|concluded|resolved|investigated|closed)\b",
+        r"\bto (?:resolve|investigate|conclude|complete|deal with)\b",
         r"\bprovide (?:you with )?(?:this|it|our \w+|a \w+)",
         r"\bwrite to you\b|\bhear from us\b|\bget back to you\b",
     ),
@@ -69,11 +71,16 @@ STEP_CUES: dict[str, re.Pattern[str]] = {
         r"\b{extend}",
         r"\b(?:a |an )?(?:further|additional|extra|another) (?:{number}|period)",
         r"\b(?:take|need|needs|require|requires) longer\b",
+        r"\b(?:new|revised) (?:date|deadline|timescale|target|time limit)s?\b",
     ),
     "escalate": _cue(
-        r"\byou (?:can|may|must|should|need to|will need to|have) (?:\w+ ){0,3}"
+        r"\b(?:you|they|residents?|customers?|tenants?|the (?:resident|customer|tenant|complainant)) "
+        r"(?:can|may|must|should|need to|will need to|have|has) (?:\w+ ){0,3}"
         r"(?:ask|request|tell|let us know|contact|write|appeal|escalate|come back)",
         r"\byou have (?:{number}|up to)",
+        # the amount follows: "you have [up to] 20 working days to ask for a review"
+        r"\b(?:you|residents?|customers?|tenants?|the complainant) (?:will )?(?:have|has|get|gets|are given|is given)"
+        r"(?: up to| only| a maximum of)?\s*$",
         r"\byou (?:\w+ ){0,2}(?:ask|request)\w*(?: us)? (?:for|to)\b",
         r"\b(?:requests?|appeals?|escalations?) (?:\w+ ){0,6}(?:must|should|needs? to) be "
         r"(?:made|received|sent|submitted|lodged)\b",
@@ -106,22 +113,36 @@ HEADING_TOPIC = _cue(
 # Not a time allowed for a step: "reviewed every six months", "more than 12 months ago".
 NOT_A_DEADLINE_BEFORE = re.compile(r"\b(?:every|each|per|once a)\s*$")
 NOT_A_DEADLINE_AFTER = re.compile(r"^\s*(?:ago|old|before|earlier)\b")
+# "of", "from", "after", "starting (on) the day after", then "the date we ...", "the day that ..."
+SINCE = r"\b(?:of|from|after|following|starting (?:on |from )?(?:the (?:day|date) after )?)"
+THE_DATE = r"(?:the (?:date|day) (?:(?:of|that|when|on which) )?)?"
 FROM_CUES = {
     "receipt": _cue(
-        r"\b(?:of|from|after) (?:the date (?:of|that|when) )?(?:we |you )?"
+        SINCE + " " + THE_DATE + r"(?:we |you |us )?"
         r"(?:receiv\w*|receipt|first (?:contact|raised)|(?:it|the complaint|your complaint) being "
         r"(?:made|received|raised|reported)|you (?:raise|make|made|raised|contact|complain)\w*)",
         r"\bof (?:it|your complaint|the complaint) being (?:made|raised|received)\b",
     ),
     "acknowledgement": _cue(
-        r"\b(?:of|from|after) (?:the date (?:of|that|when) )?(?:we |our |us |the |its |it being |being )?"
+        SINCE + " " + THE_DATE + r"(?:we |our |us |the |its |it being |being )?"
         r"(?:acknowledg\w*|log(?:ged|ging)?|register\w*|opening)",
+        # "of the escalation request being acknowledged", "from when your complaint was logged"
+        SINCE + r" (?:when )?(?:the |your |it |its |our )?(?:\w+ ){0,3}(?:being|was|is|has been|had been) "
+        r"(?:acknowledg\w*|logged|registered)",
     ),
     "request": _cue(
-        r"\b(?:of|from|after) (?:the date (?:of|that|when) )?(?:we |you |your |the |our |it being |being )?"
+        SINCE + " " + THE_DATE + r"(?:we |you |your |the |our |it being |being )?"
         r"(?:request\w*|escalat\w*|ask\w*|appeal\w*)",
     ),
+    # the landlord's own answer: a time counted from it is the resident's (to ask for stage 2)
+    # or a follow-up, never the time to respond
+    "response": _cue(
+        SINCE + " " + THE_DATE + r"(?:our |the |your |its |their |this |that )?(?:stage \w+ |first |initial |"
+        r"first stage |complaint )?(?:response|reply|decision|answer|outcome|letter)\b",
+    ),
 }
+# Words that make a time counted from the landlord's answer the resident's time to go on.
+GOING_ON = _cue(r"\b{escalate}", r"\b{stage2}", r"\b(?:ask|request|tell us|let us know|unhappy|dissatisf\w*)\b")
 HEDGE = _cue(r"\b{hedge}")
 TOTAL = _cue(
     r"\bin total\b|\btotal (?:of|time)\b|\boverall\b|\baltogether\b|\bin all\b",
@@ -387,10 +408,17 @@ def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[
             r"^[\s-]*(?:extension|extra|more|further)\b", after
         ) or re.search(r"\b(?:further|additional|extra)\b", low_amount.text.lower()):
             step = "extend"
+        elif re.search(r"\byou (?:will |would )?(?:have|get) (?:up to |a maximum of )?$", before):
+            step = "escalate"  # the resident's own time: "you have 20 working days to ask for a review"
         elif STEP_CUES["extend"].search(before) and re.search(r"\bby (?:up to |a maximum of |no more than )?$", before):
             step = "extend"  # "extend the time to respond by up to 10 working days"
+        elif re.search(r"\b(?:longer than|tak\w* more than|exceed\w*|beyond)\s*$", before):
+            step = "respond"  # "if it will take longer than 20 working days": the time it exceeds
         step = step or _step_before(before) or _step_before(s[: low_amount.start])
         counted_from = next((name for name, cue in FROM_CUES.items() if cue.search(after[:80])), None)
+        if counted_from == "response" and step in (None, "respond", "acknowledge", "other"):
+            # "within 20 working days of our stage 1 response": the resident's time to go on
+            step = "escalate" if GOING_ON.search(s) else "other"
         if step is None and counted_from == "acknowledgement":
             step = "respond"  # "within ten working days from acknowledgement": the response
         if step is None:

@@ -66,7 +66,10 @@ def split_lines(text: str) -> list[str]:
 
 
 _LIST_ITEM = re.compile(r"^(?:[-*+\u2022\u25cf\u25aa\u2013\u2014>o]\s|\(?[0-9a-z]{1,3}[.)]\s)", re.IGNORECASE)
-_NOT_HEADING = re.compile(r"@|https?:|www\.|\d{4}|\d{3}\s?\d{3}|[.,;]$|^[^\w]|^[a-z]")
+_NOT_HEADING = re.compile(
+    r"@|https?:|www\.|\d{4}|\d{3}\s?\d{3}|[.,;]$|^[^\w]|^[a-z]|[{\u00ab\[<]"
+    r"|^(?i:(?:our|your) ref|(?:date|re|subject|to|from|tel|phone|e-?mail|dear)\b)"
+)
 # "We will:", "If you are unhappy you can:" introduce a list; they are not headings.
 _LEAD_IN = re.compile(
     r"^(?:we|you|they|it|this|these|our|your|if|when|where|please|the following)\b|\b(?:will|can|must|should|may|need)\b.*:$",

@@ -10,7 +10,10 @@ import json
 
 from codecheck.results import Results
 
-FINDING_KEYS = ("rule", "provision", "severity", "message", "path", "case_id", "row", "column", "page", "line", "paragraph", "location")
+FINDING_KEYS = (
+    "rule", "provision", "severity", "message", "path", "case_id", "row", "column", "page", "line", "paragraph",
+    "location", "omission",
+)
 
 
 def finding_record(f) -> dict:

@@ -50,6 +50,34 @@ def finding_line(f: Finding) -> str:
     return f"{where}:{case} {provision_label(f)} {f.severity.label}: {f.message}{where_else(f)} [{f.rule}]"
 
 
+OMISSIONS_HEAD = "not found in this document"
+
+
+def findings_by_file(findings: list[Finding]) -> list[str]:
+    """Each file's findings in order, what a document *says* first, then what it does not
+    say (omissions), once per provision under a heading of their own."""
+    out: list[str] = []
+    omissions: list[Finding] = []
+    current: str | None = None
+
+    def flush() -> None:
+        if omissions:
+            out.append(f"{current}: {OMISSIONS_HEAD}:")
+            out.extend(finding_line(f) for f in omissions)
+            omissions.clear()
+
+    for f in findings:
+        if f.path != current:
+            flush()
+            current = f.path
+        if f.omission:
+            omissions.append(f)
+        else:
+            out.append(finding_line(f))
+    flush()
+    return out
+
+
 class TextFormatter:
     name = "text"
     description = "one line a finding, then a summary (default)"
@@ -58,8 +86,7 @@ class TextFormatter:
         out: list[str] = []
         for problem in results.problems:
             out.append(f"{problem}  [input]")
-        for f in results.sorted_findings():
-            out.append(finding_line(f))
+        out.extend(findings_by_file(results.sorted_findings()))
         if results.show_suppressed:  # --show-suppressed
             for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
                 out.append(f"{finding_line(s.finding)} [suppressed: {s.reason or 'no reason given'}]")

@@ -30,6 +30,7 @@ do not matter), and :func:`detect_2022` tells a form against the superseded
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import os
@@ -699,6 +700,11 @@ def _quality(entries: list[Entry]) -> tuple[int, float]:
 
 def parse_form(document: Document) -> Form:
     """Read a self-assessment form's entries from a read document."""
+    if document.format == "text":
+        # A form's section lines are found by the form's own rules (_is_heading): the text
+        # reader's headings, made for policies and letters, would only add noise to locations.
+        document = dataclasses.replace(
+            document, blocks=[dataclasses.replace(b, heading=None) for b in document.blocks])
     headings: list[Block] = []
     body = [b for b in document.blocks if b.part in ("body", "table")]
     form = Form(document=document)
