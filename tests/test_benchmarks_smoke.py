@@ -27,3 +27,22 @@ def test_document_benchmark_smoke():
     pytest.importorskip("fpdf")
     out = run("benchmarks/bench_documents.py", "5", "30")
     assert "5 pages" in out and "30 files" in out
+
+
+def test_document_evaluation_says_when_there_is_no_corpus(tmp_path):
+    out = run("benchmarks/eval_documents.py", "--corpus", str(tmp_path / "none"))
+    assert "no corpus at" in out and "nothing measured" in out
+
+
+def test_document_evaluation_scores_a_corpus_against_a_baseline(tmp_path):
+    # a corpus of one scorer-shaped pair: each "scorer" prints the command it was given
+    for name in ("policies", "self-assessments"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "score.py").write_text(
+            "import sys, subprocess\n"
+            "p = subprocess.run([sys.argv[1], 'rules', '--kind', 'policy'], capture_output=True, text=True)\n"
+            f"print('{name}:', 'CP603T' in p.stdout)\n", encoding="utf-8")
+    out = run("benchmarks/eval_documents.py", "--corpus", str(tmp_path))
+    builds = 1 if "no baseline" in out else 2  # a checkout without git history has no baseline to run
+    assert "this tree" in out and (builds == 1 or "baseline HEAD" in out)
+    assert out.count("policies: True") == builds and out.count("self-assessments: True") == builds
