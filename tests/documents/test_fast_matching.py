@@ -52,10 +52,10 @@ def pattern_lists() -> list[tuple[str, ...]]:
     for path in pack_files(rules_directory()):
         for spec in load_pack(path).pack.rules.values():
             for key in ("any_of", "patterns", "if_any", "then_any", "unless", "step", "unless_heading"):
-                if getattr(spec, key):
+                if getattr(spec, key, None):
                     out.add(tuple(getattr(spec, key)))
-            out.update(tuple(group) for group in spec.all_of or [])
-            out.update(tuple(allow.when) for allow in spec.allow or [] if allow.when)
+            out.update(tuple(group) for group in getattr(spec, "all_of", None) or [])
+            out.update(tuple(allow.when) for allow in getattr(spec, "allow", None) or [] if allow.when)
     return sorted(out)
 
 

@@ -1,0 +1,54 @@
+"""``forbids``: a CONTRADICTION found by its words — each match of ``patterns`` is a finding
+at its block, unless one of ``unless`` matches in the sentence it is in (every sentence it
+overlaps, read together, when a match runs past a sentence end or a heading).
+
+    CL502:
+      type: forbids
+      patterns: ['{extra_stage}']
+      unless: ['{negation} (?:\\w+ ){0,4}{extra_stage}']   # "we do not have an informal stage"
+
+Prefer a ``statement`` rule where the statement layer reads what the sentence says.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from ..matching import compile_matcher, compile_set, document_text
+from ..model import Document
+from .base import BaseSpec, Check, Emit, Patterns, fmt
+
+
+class Spec(BaseSpec):
+    FIELDS: ClassVar[tuple[str, ...]] = ("match",)
+
+    type: Literal["forbids"]
+    patterns: Patterns
+    unless: Patterns | None = None
+
+
+def overlapping(hits: list) -> list:
+    """Hits in order, leaving out any that starts inside the one before."""
+    out: list = []
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if out and hit.start < out[-1].end:
+            continue
+        out.append(hit)
+    return out
+
+
+def build(spec: Spec) -> Check:
+    patterns = [compile_matcher(p) for p in spec.patterns]
+    unless = compile_set(tuple(spec.unless)) if spec.unless else None
+
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        text = document_text(document)
+        hits = [hit for matcher in patterns for hit in text.finditer(matcher)]
+        for hit in overlapping(hits):
+            if unless is not None:
+                start, end = text.sentences_over(hit.start, hit.end)
+                if text.contains(unless, start, end):
+                    continue
+            emit(hit.block, fmt(spec.message, match=hit.text))
+
+    return check

@@ -1,0 +1,101 @@
+"""``placeholder``: template hygiene — an unfilled placeholder that would go to the resident as
+it is: instructions in square brackets ("[INSERT DATE]", "[officer name]"), fillers ("XX/XX/XXXX",
+"£XXX"), empty or unclosed merge fields ("«»", "{{", "<<Name"). Well-formed merge fields
+(``{{tenant_name}}``, ``«TenantName»``, ``<<Name>>``, ``{case_ref}``) are not findings, nor
+markings such as "[OFFICIAL]".
+
+    CT001:
+      type: placeholder
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Literal
+
+from ..matching import document_text
+from ..model import Document
+from .base import BaseSpec, Check, Emit, fmt
+from .forbids import overlapping
+
+
+class Spec(BaseSpec):
+    FIELDS: ClassVar[tuple[str, ...]] = ("match",)
+
+    type: Literal["placeholder"]
+
+
+# Placeholders are found in the text in its original case (capitals matter).
+_BRACKET = re.compile(r"\[([^\[\]]{1,120})\]")
+_INSTRUCTION = re.compile(
+    r"^\s*(?:insert|enter|add|date|name|delete|select|choose|include|amend|edit|type|complete|"
+    r"tbc|tbd|to be confirmed|if applicable|optional|resident|tenant|customer|officer|address|"
+    r"ref|reference|amount|details)\b",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(r"(?<![\w/])(?:[xX]{1,2}/[xX]{1,2}/[xX]{2,4}|£ ?[xX]{2,}(?:\.[xX]{2})?|X{2,}|x{2,})(?![\w/])")
+_MERGE_FIELD = re.compile(r"\{\{[^{}]+\}\}|\u00ab[^\u00ab\u00bb]+\u00bb|<<[^<>]+>>|\{[A-Za-z_][\w.]*\}")
+# Words in capitals in square brackets that are markings or labels, not instructions.
+_MARKINGS = frozenset({
+    "OFFICIAL", "OFFICIAL SENSITIVE", "SENSITIVE", "CONFIDENTIAL", "PRIVATE AND CONFIDENTIAL", "PRIVATE",
+    "NOT PROTECTIVELY MARKED", "PDF", "DOC", "DOCX", "SIC", "URGENT", "EXTERNAL", "ENDS",
+})
+_OPEN_BRACKET = re.compile(r"\[\s*(?:insert|enter)\b", re.IGNORECASE)
+_PAIRS = (("\u00ab", "\u00bb"), ("{{", "}}"), ("<<", ">>"))
+_MERGE_MAX = 100  # a merge field's name is short: a closer further away than this belongs to another
+
+
+def _shown_end(text: str, after: int) -> int:
+    """Where to stop showing an unclosed placeholder: the end of the word that follows."""
+    m = re.compile(r"\s*\S{0,40}").match(text, after)
+    return m.end() if m else after
+
+
+def _placeholder_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _BRACKET.finditer(text):
+        inner = m.group(1)
+        if _MERGE_FIELD.search(inner):
+            continue  # brackets around a merge field ("[ref: {{case_ref}}]") are text, not an instruction
+        letters = [c for c in inner if c.isalpha()]
+        capitals = (
+            len(letters) >= 2
+            and all(c.isupper() for c in letters)
+            and not any(c.isdigit() for c in inner)  # "[TEXT RELAY: 18001]"
+            and " ".join(inner.replace("-", " ").split()) not in _MARKINGS
+        )
+        if capitals or _INSTRUCTION.match(inner):
+            spans.append((m.start(), m.end()))
+    for m in _OPEN_BRACKET.finditer(text):
+        close = text.find("]", m.end(), m.end() + _MERGE_MAX)
+        following = text.find("[", m.end(), m.end() + _MERGE_MAX)
+        if close < 0 or 0 <= following < close:
+            spans.append((m.start(), _shown_end(text, m.end())))
+    for m in _FILLER.finditer(text):
+        spans.append((m.start(), m.end()))
+    for opener, closer in _PAIRS:
+        pos = text.find(opener)
+        while pos >= 0:
+            after = pos + len(opener)
+            close = text.find(closer, after, after + _MERGE_MAX)
+            nxt = text.find(opener, after)
+            if close >= 0 and not 0 <= nxt < close:
+                if close == after:  # an empty field: «» or {{}}
+                    spans.append((pos, close + len(closer)))
+                pos = text.find(opener, close + len(closer))
+            else:
+                end = _shown_end(text, after)
+                spans.append((pos, min(end, nxt) if nxt >= 0 else end))
+                pos = nxt
+    return spans
+
+
+def build(spec: Spec) -> Check:
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        text = document_text(document)
+        spans = overlapping([text.hit(s, e) for s, e in _placeholder_spans(text.cased)])
+        for hit in spans:
+            shown = hit.text.strip()
+            emit(hit.block, fmt(spec.message, match=shown))
+
+    return check

@@ -1,0 +1,39 @@
+"""``statement``: a CONTRADICTION the statement layer read — each statement the rule
+``finds`` is a finding at its sentence, quoting it.
+
+    CP612:
+      type: statement
+      finds: {kind: escalation_condition}    # "to escalate you must tell us why ..."
+
+What each kind of statement is: :mod:`codecheck.documents.statements`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from ..model import Document
+from ..statements import statements_of
+from .base import BaseSpec, Check, Emit, Says, fmt, quoted
+
+
+class Spec(BaseSpec):
+    FIELDS: ClassVar[tuple[str, ...]] = ("match",)
+
+    type: Literal["statement"]
+    finds: Says
+
+    def statements(self) -> tuple[Says, ...]:
+        return (self.finds,)
+
+
+def build(spec: Spec) -> Check:
+    finds = spec.finds
+
+    def check(document: Document, ctx: Any, emit: Emit) -> None:
+        reading = statements_of(document, getattr(ctx, "kind", None))
+        for statement in reading.statements:
+            if finds.matches(statement):
+                emit(statement.block, fmt(spec.message, match=quoted(statement.sentence.cased)))
+
+    return check
