@@ -125,3 +125,14 @@ def test_the_statements_view_shows_what_was_read_and_which_rules_used_it(tmp_pat
     assert "timescale: step=acknowledge, stage=2 (from heading), 5 working days" in out
     assert "-> read by CP611, CP611T" in out
     assert f"{path}: not found in this document:" in out
+
+
+def test_a_sentence_that_points_back_takes_the_stage_of_the_one_before(tmp_path):
+    path = write(tmp_path, """
+        If you are still unhappy you can ask for a stage 2 review of your complaint. This will be carried
+        out by a senior manager and completed within 30 workings days.
+    """)
+    assert timescales(path) == [("respond", 2, 30, 30, "complaint")]
+    code, out = run("check", str(path), "--kind", "policy", "--select", "CP614T,CP613")
+    assert "6.14 error: allows 30 workings days for the stage 2 response" in out
+    assert "6.13" not in out  # "a senior manager" in the sentence after the one naming stage 2

@@ -577,7 +577,7 @@ _AMOUNT = re.compile(
     rf"(?<![\w.£$-])(?P<num>{NUMBER})(?:\s*\(\s*(?P<digits>\d{{1,3}})\s*\))?"
     r"[\s-]+(?:(?:further|more|additional|extra|full|clear|complete|consecutive|calendar|"
     r"working|business|work|office)[\s-]+)*?"
-    r"(?P<unit>(?:(?:working|business|work|office)[\s-]*days?|workdays?)"
+    r"(?P<unit>(?:(?:workings?|business|work|office)[\s-]*days?|workdays?)"
     r"|calendar[\s-]+days?|days?|weeks?|wks?|fortnights?)\b",
     re.IGNORECASE,
 )

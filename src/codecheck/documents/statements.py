@@ -426,6 +426,8 @@ def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[
         if step == "escalate" and counted_from is None:
             pass
         stage = _stage_in(before) or _stage_in(s[: low_amount.start]) or _stage_in(after[:80])
+        if stage is None and sentence.before:  # "This will be completed within ...": the sentence before says which
+            stage = _stage_in(sentence.before)
         stage_from = "sentence" if stage else None
         if stage is None and heading_stage:
             stage, stage_from = heading_stage, "heading"

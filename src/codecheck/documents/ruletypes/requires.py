@@ -2,9 +2,12 @@
 
     CP603:
       type: requires
-      any_of: ['{stage1} .{0,150}{respond}']   # one must match (or all_of: groups that must all match)
-      satisfied_by:                          # or a statement says it
+      satisfied_by:                          # a statement says it
         - {kind: timescale, step: respond, stages: [1, unknown]}
+
+    CP306:
+      type: requires
+      any_of: ['represent', 'advocate']      # one must match (or all_of: groups that must all match)
 
 One finding for the document as a whole when nothing says it, never an error: a warning
 where residents are told something (sections 1-3, 5-7), info for the landlord's own
@@ -44,8 +47,8 @@ class Spec(BaseSpec):
                 "a requires rule reports an omission, whose severity follows its provision "
                 "(warning for sections 1-3 and 5-7, info for 4, 8 and 9): remove severity",
             )
-        if self.any_of is None and self.all_of is None:
-            raise SpecError(("any_of",), "field required (a requires rule needs any_of or all_of)")
+        if self.any_of is None and self.all_of is None and self.satisfied_by is None:
+            raise SpecError(("any_of",), "field required (a requires rule needs any_of, all_of or satisfied_by)")
         if self.any_of is not None and self.all_of is not None:
             raise SpecError(("all_of",), "give any_of or all_of, not both")
         if self.all_of is not None and not self.all_of:
@@ -83,6 +86,14 @@ def _found(text: Text, patterns: PatternSet, within: Matcher | None, start: int 
 def build(spec: Spec) -> Check:
     groups = [compile_set(tuple(spec.any_of))] if spec.any_of is not None else [
         compile_set(tuple(group)) for group in spec.all_of or []]
+    if not groups:  # met only by a statement
+        def check_statements(document: Document, ctx: Any, emit: Emit) -> None:
+            reading = statements_of(document, getattr(ctx, "kind", None))
+            if not any(says.matches(st) for st in reading.statements for says in satisfied_by):
+                emit(None, fmt(spec.message))
+
+        satisfied_by = spec.satisfied_by or []
+        return check_statements
     within = compile_matcher(spec.within) if spec.within is not None else None
     names = spec.names or []
     satisfied_by = spec.satisfied_by or []
