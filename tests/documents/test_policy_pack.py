@@ -116,7 +116,15 @@ CASES: list[tuple[str, bool, str]] = [
                      "service, actions or lack of action by us or those acting on our behalf."),
     ("CP102", False, "Complaint - \u201cAn expression of dissatisfaction, however made, about the standard of service, "
                      "actions or lack of action by the Council\u201d"),
-    ("CP102", True, "A complaint is a written expression of dissatisfaction about the standard of service we provide."),
+    ("CP102", True, "A complaint is when a tenant tells us they are unhappy with a service."),
+    # 1.2 a narrowed definition is a contradiction at its sentence (CP102F), not also an omission
+    ("CP102F", True, "A complaint is a written expression of dissatisfaction about the standard of service we provide."),
+    ("CP102", False, "A complaint is a written expression of dissatisfaction about the standard of service we provide."),
+    ("CP102F", True, "We define a complaint as a clear expression of dissatisfaction about a Council service."),
+    ("CP102F", False, "A formal complaint is an expression of dissatisfaction, however made, about the standard of "
+                      "service, actions or lack of action by the organisation, its own staff, or those acting on its "
+                      "behalf, affecting an individual resident or group of residents."),
+    ("CP102F", False, "Complaints can be made in writing or verbally."),
     ("CP102", True, NOTHING),
     # 1.3 no need to say 'complaint'
     ("CP103", False, "A resident does not have to use the word 'complaint' for it to be treated as such."),
@@ -133,6 +141,9 @@ CASES: list[tuple[str, bool, str]] = [
                      "the service request is still ongoing."),
     ("CP105", False, "We will not stop our efforts to address the service request if you complain."),
     ("CP105", True, "Complaints about repairs can only be made once the repair has been completed."),
+    # 1.5 a threshold of repeated failures (forbids)
+    ("CP105F", True, "It only becomes a complaint when we have failed to fix the problem despite several visits."),
+    ("CP105F", False, "If you are unhappy with how we dealt with your repair request, we will log a complaint."),
     # 1.6 surveys
     ("CP106", False, "Dissatisfaction expressed in a satisfaction survey is not treated as a complaint."),
     ("CP106", False, "Our surveys include details of how to make a complaint."),
@@ -240,6 +251,10 @@ CASES: list[tuple[str, bool, str]] = [
     ("CP504", False, "When a complaint is handled by a contractor it forms part of this two-stage process."),
     ("CP504", False, "If a contractor is dealing with your complaint, it still goes through these two stages."),
     ("CP504", True, "Complaints about our repairs contractor should be made to the contractor."),
+    # 5.4 the contractor's own process (forbids)
+    ("CP504F", True, "Complaints about our repairs contractor should be made to the contractor."),
+    ("CP504F", True, "Our managing agent will deal with your complaint under its own complaints procedure."),
+    ("CP504F", False, "Complaints about our contractors are handled through our two-stage process."),
     ("CP505", False, "We remain responsible for making sure that any third party handles complaints in line with "
                      "the Code."),
     ("CP505", False, "Our contracts require contractors to handle complaints in line with the Code and this policy."),
@@ -271,6 +286,11 @@ CASES: list[tuple[str, bool, str]] = [
     ("CP511", False, "We will only refuse to escalate a complaint for a valid reason, which we will explain."),
     ("CP511", False, "Just ask us to escalate it to stage 2."),
     ("CP511", True, NOTHING),
+    # 5.11 escalation refused for a reason the Code does not allow (forbids)
+    ("CP511F", True, "If we think our answer would stay the same, we may confirm our stage 1 decision as final."),
+    ("CP511F", True, "Stage 2 is at the discretion of the Complaints Manager."),
+    ("CP511F", False, "We will not refuse to escalate just because we think our answer would stay the same."),
+    ("CP511F", False, "We will not escalate a matter that has already been through both stages of this procedure."),
     # 5.12
     ("CP512", False, "We keep a full record of each complaint and the outcome at each stage."),
     ("CP512", True, NOTHING),
@@ -278,6 +298,8 @@ CASES: list[tuple[str, bool, str]] = [
     ("CP513", False, "We can offer a remedy at any stage of the process."),
     ("CP513", False, "Remedies can be offered at either stage without the need to escalate."),
     ("CP513", True, "Compensation can only be considered at stage 2."),
+    ("CP513F", True, "Compensation can only be considered at stage 2."),
+    ("CP513F", False, "Compensation can be offered at either stage."),
     # 5.14, 5.15
     ("CP514", False, "Our Unacceptable Behaviour Policy explains how we manage unacceptable behaviour."),
     ("CP514", False, "Where a tenant's behaviour is unreasonable or abusive we may restrict contact."),
@@ -470,7 +492,7 @@ def test_the_rules_own_examples():
     for rule in RULES.values():
         ok = rule.compliant_example.strip().strip('"').strip()
         assert not findings(rule.id, ok), (rule.id, ok)
-    for rule_id in ("CP502", "CP503", "CP203F", "CP602T", "CP603T", "CP604T", "CP611T", "CP612", "CP614T",
+    for rule_id in ("CP502", "CP503", "CP102F", "CP105F", "CP203F", "CP602T", "CP603T", "CP604T", "CP611T", "CP612", "CP614T",
                     "CP615T", "CP203D", "CP515"):
         rule = RULES[rule_id]
         assert findings(rule_id, rule.breach_example), (rule_id, rule.breach_example)

@@ -20,8 +20,9 @@ the heading above it, into statements:
 - ``stage2_handler``: who considers the complaint at stage 2: ``different`` (someone
   not involved at stage 1) or ``same``.
 - ``escalation_condition``: the resident must explain or justify a request for stage 2.
-- ``escalation_refused``: stage 2 refused because the landlord expects the same answer
-  or thinks the complaint was considered enough.
+- ``ombudsman_wait``: the route to the Ombudsman as it was before 1 October 2022, through a
+  "designated person" or after an eight-week wait, with ``negated`` when the sentence says
+  that route is gone ("you no longer need to wait eight weeks").
 
 Each statement keeps its sentence (offsets, the block, the heading) so that a rule
 locates its finding there and ``--format statements`` shows what was understood.
@@ -180,13 +181,19 @@ STAGE2_SAME = _cue(
     r"(?:who|that|as)\b",
 )
 # The resident must explain or justify a request for stage 2 (6.12 forbids demanding reasons).
-MUST = r"(?:you (?:must|will need to|need to|will have to|have to|are required to|should)|we (?:will )?require you to)"
+MUST = (
+    r"(?:(?:you|(?:the )?(?:tenant|resident|customer|complainant)s?|they) (?:must|will need to|needs? to|will have to"
+    r"|ha(?:ve|s) to|(?:are|is|will be) required to|should)|we (?:will )?(?:require|need) you to)"
+)
 ESCALATION_CONDITION = _cue(
     MUST + r"\W+(?:\w+\W+){0,3}(?:tell|explain|say|set out|state|identify|give|provide|show|specify|demonstrate)"
     r"(?: us)? (?:\w+ ){0,4}(?:why|which|what|reasons?|where|grounds|parts?|examples?|evidence)",
     r"\b(?:requests?|escalations?|appeals?) (?:\w+ ){0,4}(?:must|will need to|need to|should) "
     r"(?:\w+ ){0,2}(?:set out|explain|include|state|give) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
     MUST + r"\W+(?:\w+\W+){0,10}(?:explaining|stating|setting out|giving|telling us) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    r"\bmust be (?:made|submitted|sent|put)(?:\W+\w+){0,10}\W+(?:setting out|stating|explaining|giving) "
+    r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    r"\bwe(?: will|'ll)? need to know\W+(?:\w+\W+){0,3}(?:why|which|what|reasons?|grounds)",
     r"\bescalat\w* (?:\w+\W+){0,8}by (?:\w+\W+){0,5}(?:explaining|stating|telling us|setting out|giving) "
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bonly (?:escalate|accept|consider)\w* (?:\w+ ){0,6}(?:if|where|when) you (?:\w+ ){0,3}"
@@ -194,16 +201,18 @@ ESCALATION_CONDITION = _cue(
 )
 REASONS_OPTIONAL = _cue(
     r"\b(?:do not|don't|won't|will not|not) (?:\w+ ){0,2}(?:have to|need to|required to|asked to)\b",
-    r"\boptional\b|\bif you (?:can|wish|want|would like)\b|\bit (?:would )?helps?\b",
+    r"\boptional\b|\bif you (?:can|are able)\b|\bit (?:would )?helps?\b",
+    r"\bif you (?:wish|want|would like)(?: to)?,? (?:you (?:can|may) )?(?:tell|explain|let us know|give|say)\b",
 )
-ESCALATION_REFUSED = _cue(
-    r"\b(?:response|answer|decision|outcome|position) (?:would|will|is likely to) (?:stay|remain|be) "
-    r"(?:the )?(?:same|unchanged)\b",
-    r"\bconfirm (?:a |our |the )?(?:final )?decision at stage (?:1|one)\b",
-    r"\bconsidered (?:fully|in full|thoroughly)\b.{0,80}\b(?:not|no) (?:be )?(?:of )?(?:benefit|useful|necessary)",
-    r"\bnot (?:be )?(?:of )?(?:benefit|useful|necessary|appropriate) (?:\w+ ){0,6}(?:to escalate|to pursue|"
-    r"to progress|for stage (?:2|two))",
+# The route to the Ombudsman as it was before 1 October 2022: through a "designated person"
+# (an MP, a councillor, a tenant panel) or after waiting eight weeks from the final response.
+OMBUDSMAN_WAIT = _cue(
+    r"\bdesignated (?:person|persons|people|complaints? panel)\b",
+    r"\bwait\w* (?:\w+ ){0,3}(?:eight|8) weeks\b",
+    r"\b(?:eight|8) weeks (?:\w+ ){0,4}(?:before|after|have passed|has passed|elapsed)\b",
 )
+NO_LONGER = _cue(r"\bno longer\b|\bdo(?:es)? not (?:need|have) to\b|\bdon't (?:need|have) to\b|\bremoved\b|"
+                 r"\bno need\b|\binstead of\b|\bwithout (?:having to|waiting|going through)\b|\bused to\b")
 
 
 # -- the model -------------------------------------------------------------------------------
@@ -549,7 +558,13 @@ def read(text: Text, kind: str | None = None) -> Reading:
         if talks_of_escalation and not REASONS_OPTIONAL.search(context):
             # a list item is read with the sentence that introduced it ("... you must:")
             found += _one(sentence, ESCALATION_CONDITION, "escalation_condition", context=context)
-        found += _one(sentence, ESCALATION_REFUSED, "escalation_refused")
+        if "ombudsman" in context or "designated" in sentence.text:
+            found += [
+                Statement(kind="ombudsman_wait", sentence=sentence, quote=st.quote, start=st.start, end=st.end,
+                          value="designated person" if "designat" in st.quote.lower() else "eight-week wait",
+                          negated=bool(NO_LONGER.search(sentence.text)))
+                for st in _one(sentence, OMBUDSMAN_WAIT, "ombudsman_wait")
+            ]
         reading.statements += sorted(found, key=lambda st: st.start)
     return reading
 

@@ -67,8 +67,7 @@ class Says(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal[
-        "timescale", "extra_stage", "third_stage", "stage2_handler", "escalation_condition",
-        "escalation_refused", "ombudsman_wait",
+        "timescale", "extra_stage", "third_stage", "stage2_handler", "escalation_condition", "ombudsman_wait",
     ] = "timescale"
     step: Literal["acknowledge", "respond", "extend", "escalate", "remedy", "wait", "contact", "other"] | None = None
     stages: list[Literal[1, 2, "unknown"]] | None = None
