@@ -117,6 +117,9 @@ CASES: list[tuple[str, bool, str]] = [
     ("CP102", False, "Complaint - \u201cAn expression of dissatisfaction, however made, about the standard of service, "
                      "actions or lack of action by the Council\u201d"),
     ("CP102", True, "A complaint is when a tenant tells us they are unhappy with a service."),
+    # 3.7 the Ombudsman route before 1 October 2022 (a designated person, an eight-week wait)
+    ("CP307W", True, "You can ask your MP, as a designated person, to refer your complaint to the Ombudsman."),
+    ("CP307W", False, "There is no longer any need to wait eight weeks before contacting the Ombudsman."),
     # 1.2 a narrowed definition is a contradiction at its sentence (CP102F), not also an omission
     ("CP102F", True, "A complaint is a written expression of dissatisfaction about the standard of service we provide."),
     ("CP102", False, "A complaint is a written expression of dissatisfaction about the standard of service we provide."),
