@@ -78,7 +78,8 @@ def run_engine(*paths: Path):
 
 EXPECTED_IDS = {
     "CL204": "2.4", "CL307": "3.7", "CL502": "5.2", "CL503": "5.3", "CL506": "5.6", "CL507": "5.7",
-    "CL603": "6.3", "CL604": "6.4", "CL604R": "6.4", "CL605": "6.5", "CL614": "6.14", "CT001": None,
+    "CL603": "6.3", "CL604": "6.4", "CL604R": "6.4", "CL604T": "6.4", "CL605": "6.5", "CL614": "6.14",
+    "CL615": "6.15", "CL615R": "6.15", "CL615T": "6.15", "CL616": "6.16", "CT001": None,
     **{f"CL609{c.upper()}": f"6.9({c})" for c in "abcdefg"},
     **{f"CL619{c.upper()}": f"6.19({c})" for c in "abcdefg"},
 }
@@ -262,6 +263,58 @@ for _rule_id, _cases in REVIEW_CASES.items():
     CASES[_rule_id] = CASES[_rule_id] + _cases
 
 
+# An extension letter is judged by the rules of the stage it says it is at: stage 2 when it
+# says so ("your stage two complaint", "our final response", "the review you asked for"),
+# stage 1 otherwise. Each stage 1 rule lets a stage 2 letter pass, and each stage 2 rule a
+# letter that never says it is at stage 2.
+STAGE2_EXTENSION = "Your stage 2 complaint, ref 4411. "
+CASES.update({
+    "CL604T": [("We need a further 25 working days to respond.", True),
+               ("We will need an extra three weeks to complete our investigation.", True),
+               ("We need a further 10 working days to respond.", False),
+               ("We need a further 25 working days to respond because the surveyor is on leave.", False),
+               (STAGE2_EXTENSION + "We need a further 25 working days to respond.", False),
+               ("Compensation will be paid within a further 25 working days.", False)],
+    "CL615T": [(STAGE2_EXTENSION + "We need a further 25 working days to respond.", True),
+               ("We need a further 25 working days for our final response.", True),
+               (STAGE2_EXTENSION + "We need a further 20 working days to respond.", False),
+               ("We need a further 25 working days to respond.", False),
+               (STAGE2_EXTENSION + "We need 25 more working days because the engineer is off sick.", False)],
+    "CL615": [(STAGE2_EXTENSION + "We will now respond by 14 March 2025.", False),
+              ("We need more time to review your complaint, which you asked us to escalate. We will write "
+               "to you with our final response by {{new_due_date}}.", False),
+              ("We will respond as soon as we can.", False),
+              (STAGE2_EXTENSION + "We will respond as soon as we can.", True),
+              ("Thank you for asking us to review our stage 1 decision. We need more time to reply.", True)],
+    "CL615R": [(STAGE2_EXTENSION + "We need more time because the surveyor is on leave.", False),
+               ("We will now respond by 14 March.", False),
+               (STAGE2_EXTENSION + "We will now respond by 14 March.", True)],
+    "CL616": [(STAGE2_EXTENSION + "Call the Housing Ombudsman on 0300 111 3000.", False),
+              ("Email info@housing-ombudsman.org.uk.", False),
+              (STAGE2_EXTENSION + "Email info@housing-ombudsman.org.uk.", True)],
+})
+CASES["CL604"] += [(STAGE2_EXTENSION + "We will respond as soon as we can.", False)]
+CASES["CL604R"] += [(STAGE2_EXTENSION + "We will now respond by 14 March.", False)]
+CASES["CL605"] += [(STAGE2_EXTENSION + "Email info@housing-ombudsman.org.uk.", False)]
+# A timescale rule reads only sentences about answering the complaint: paying a remedy, an
+# MP's enquiry, a Freedom of Information or subject access request, a repair or an
+# appointment has a time of its own.
+CASES["CL603"] += [
+    ("Any compensation we agree will be paid within 20 working days of our decision.", False),
+    ("Any compensation will be paid within 1 month of our decision.", False),
+    ("We respond to MP enquiries within 25 working days.", False),
+    ("Freedom of Information requests are answered within 20 working days.", False),
+    ("Our decision on a subject access request takes up to 20 working days.", False),
+    ("Our surveyor will investigate the damp at a repairs appointment within 15 working days.", False),
+    ("We will investigate your complaint and reply within 15 working days.", True),
+]
+CASES["CL614"] += [
+    ("We reply to MP enquiries within 25 working days.", False),
+    ("Any compensation will be paid within 30 working days of our final decision.", False),
+    ("A senior manager will review your complaint and reply within 25 working days.", True),
+]
+
+
 # stage 2's (b)-(f) word the same elements as stage 1's
 CASES.update({f"CL619{c}": CASES[f"CL609{c}"] for c in "BCDEF"})
 
@@ -316,6 +369,10 @@ EXPECTED: dict[str, dict[str, str | None]] = {
     "extension-no-reason.html": {"CL604R": None},
     "extension-no-ombudsman.pdf": {"CL605": None},
     "extension-ombudsman-email-only.md": {"CL605": None, "CL307": "info@housing-ombudsman.org.uk"},
+    # more than 10 further working days and no reason: a contradiction at the sentence (6.4)
+    "extension-too-long.md": {"CL604R": None, "CL604T": "further 25 working days"},
+    # a stage 2 letter is judged by the stage 2 rules: 6.16, not 6.5
+    "extension-stage2-no-ombudsman.txt": {"CL616": None},
     "refusal-good.md": {},
     "refusal-no-reason.docx": {"CL204": None},
     "refusal-no-ombudsman.txt": {"CL204": None},
@@ -839,6 +896,114 @@ REVIEWED: dict[str, tuple[str, list[str], str]] = {
 def test_reviewed_letter_gives_exactly_its_intended_findings(name):
     kind, expected, text = REVIEWED[name]
     assert check_letter(snippet(text), kind) == sorted(expected)
+
+
+# Bugs from a review, each a finding the landlord could refute by pointing at its own letter:
+# a stage 2 extension cited under stage 1's provisions (6.5 for 6.16); one extension judged by
+# both stages' limits; a payment, an MP's enquiry or FOI read as the complaint response.
+EXTENSION_LETTER = """\
+    Dear «Title» «Surname»
+
+    Our ref: «CaseRef»
+
+    {stage}
+
+    {body}
+
+    {ombudsman}
+
+    Yours sincerely
+    «OfficerName»
+    """
+OMBUDSMAN = "If you are unhappy about the delay, you can call the Housing Ombudsman on 0300 111 3000."
+REASON = "This is because the structural engineer cannot inspect the wall until next month."
+
+STAGE_BUGS: dict[str, tuple[str, list[str], dict[str, str]]] = {
+    # without the Ombudsman's details: 6.16 for a stage 2 letter, 6.5 for stage 1
+    "stage2-no-ombudsman": ("extension", ["CL616"], dict(
+        stage="Your stage two complaint",
+        body=f"We need more time to complete our review. {REASON} We will send our final response by 6 June 2025.",
+        ombudsman="")),
+    "review-no-ombudsman": ("extension", ["CL616"], dict(
+        stage="Thank you for asking the Council to review its stage one decision.",
+        body=f"The Council needs more time. {REASON} It will reply by 6 June 2025.", ombudsman="")),
+    "stage1-no-ombudsman": ("extension", ["CL605"], dict(
+        stage="Your stage one complaint",
+        body=f"We need more time to respond. {REASON} We will respond by 6 June 2025.", ombudsman="")),
+    # one extension, one limit: the limit of the stage the letter is about
+    "stage1-25-days": ("extension", ["CL604R", "CL604T"], dict(
+        stage="Your stage one complaint",
+        body="We need to extend the time for our response by 25 working days, to 6 June 2025.",
+        ombudsman=OMBUDSMAN)),
+    "stage1-25-days-with-reason": ("extension", [], dict(
+        stage="Your stage one complaint",
+        body=f"We need to extend the time for our response by 25 working days, to 6 June 2025. {REASON}",
+        ombudsman=OMBUDSMAN)),
+    "no-stage-25-days": ("extension", ["CL604R", "CL604T"], dict(
+        stage="Your complaint",
+        body="We need a further 25 working days to respond, so we will reply by 6 June 2025.",
+        ombudsman=OMBUDSMAN)),
+    "stage1-with-future-stage2": ("extension", ["CL604R", "CL604T"], dict(
+        stage="Your stage one complaint",
+        body="We need a further 25 working days to respond. If you are unhappy with our response you can "
+             "ask for your complaint to be escalated to stage 2.",
+        ombudsman=OMBUDSMAN)),
+    "stage2-15-days": ("extension", ["CL615R"], dict(
+        stage="Your stage two complaint",
+        body="We need a further 15 working days for our final response, which you will have by 6 June 2025.",
+        ombudsman=OMBUDSMAN)),
+    "stage2-25-days": ("extension", ["CL615R", "CL615T"], dict(
+        stage="Your appeal",
+        body="We need a further 25 working days for our final response, which you will have by 6 June 2025.",
+        ombudsman=OMBUDSMAN)),
+    # a payment or another kind of request is not the complaint response
+    "payment-after-extension": ("extension", [], dict(
+        stage="Your stage one complaint",
+        body=f"{REASON} We will respond by 6 June 2025. Any compensation will then be paid within a further "
+             "25 working days.",
+        ombudsman=OMBUDSMAN)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STAGE_BUGS))
+def test_an_extension_letter_is_judged_by_the_rules_of_its_stage(name):
+    kind, expected, parts = STAGE_BUGS[name]
+    text = EXTENSION_LETTER.format(**parts)
+    assert check_letter(snippet(text), kind) == sorted(expected)
+
+
+ACK_LETTER = """\
+    Dear {{resident_name}}
+
+    We have logged your complaint at stage {stage}. We understand your complaint is about the
+    broken entry door at Elm Court, and you would like it repaired. The door is our
+    responsibility and we will investigate it.
+
+    We will send you our {response} within {days} working days.
+
+    {other}
+
+    Yours sincerely
+    """
+OTHER_TIMES = [
+    "Any compensation we offer will be paid within 1 month of your acceptance.",
+    "Any compensation we agree will be paid within 30 working days of our decision.",
+    "We answer enquiries from MPs and councillors within 25 working days.",
+    "Freedom of Information requests are answered within 20 working days.",
+    "Subject access requests are answered within one month, or 30 working days if complex.",
+    "Routine repairs are completed within 28 working days.",
+    "A repairs appointment will be offered within 25 working days.",
+]
+
+
+@pytest.mark.parametrize("other", OTHER_TIMES)
+@pytest.mark.parametrize("kind, stage, response, days", [
+    ("stage1_ack", "1", "full response", 10), ("stage2_ack", "2", "final response", 20)])
+def test_an_acknowledgement_is_judged_only_on_the_complaint_response(kind, stage, response, days, other):
+    text = ACK_LETTER.format(stage=stage, response=response, days=days, other=other)
+    assert check_letter(snippet(text), kind) == []
+    late = ACK_LETTER.format(stage=stage, response=response, days=days + 5, other=other)
+    assert check_letter(snippet(late), kind) == ["CL603" if stage == "1" else "CL614"]
 
 
 # One stage 1 response in a plain style; each variant changes one sentence. Every
