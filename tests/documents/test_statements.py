@@ -136,3 +136,11 @@ def test_a_sentence_that_points_back_takes_the_stage_of_the_one_before(tmp_path)
     code, out = run("check", str(path), "--kind", "policy", "--select", "CP614T,CP613")
     assert "6.14 error: allows 30 workings days for the stage 2 response" in out
     assert "6.13" not in out  # "a senior manager" in the sentence after the one naming stage 2
+
+
+def test_sarif_marks_an_omission(tmp_path):
+    path = write(tmp_path, "Stage one\nWe will respond within 15 working days of acknowledging your complaint.\n")
+    sarif = json.loads(run("check", str(path), "--kind", "policy", "--format", "sarif")[1])
+    results = {r["ruleId"]: r for r in sarif["runs"][0]["results"]}
+    assert results["CP613"]["properties"]["omission"] is True
+    assert "omission" not in results["CP603T"].get("properties", {})

@@ -114,6 +114,8 @@ def result(f: Finding, index: dict[str, int], suppressed: Suppressed | None = No
     props = {k: v for k, v in (("provision", f.provision), ("case_id", f.case_id), ("column", f.column),
                                ("page", f.page), ("paragraph", f.paragraph), ("location", f.location))
              if v is not None}
+    if f.omission:
+        props["omission"] = True  # the document does not say it: no sentence to point at
     out: dict = {"ruleId": f.rule}
     if f.rule in index:
         out["ruleIndex"] = index[f.rule]
