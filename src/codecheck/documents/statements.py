@@ -473,44 +473,26 @@ def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[
     return out
 
 
+def _at(sentence: Sentence, kind: str, start: int, end: int, **extra) -> Statement:
+    """A statement resting on the words at [start, end) of the sentence."""
+    return Statement(kind=kind, sentence=sentence, quote=sentence.cased[start:end],
+                     start=sentence.start + start, end=sentence.start + end, **extra)
+
+
 def _mentions(sentence: Sentence, cue: re.Pattern[str], kind: str, negation: re.Pattern[str]) -> list[Statement]:
-    out = []
-    for m in cue.finditer(sentence.text):
-        out.append(
-            Statement(
-                kind=kind,
-                sentence=sentence,
-                quote=sentence.cased[m.start() : m.end()],
-                start=sentence.start + m.start(),
-                end=sentence.start + m.end(),
-                value=m.group(0),
-                negated=bool(negation.search(sentence.text)),
-            )
-        )
-    return out
+    """Every match of `cue` in the sentence, negated when the sentence says there is none."""
+    negated = bool(negation.search(sentence.text))
+    return [_at(sentence, kind, m.start(), m.end(), value=m.group(0), negated=negated)
+            for m in cue.finditer(sentence.text)]
 
 
 def _one(sentence: Sentence, cue: re.Pattern[str], kind: str, context: str | None = None, **extra) -> list[Statement]:
     """The first match of `cue` in the sentence (or in `context`, the sentence read with the
     words that lead into it, the statement then quoting the whole sentence)."""
     if context is not None and context != sentence.text:
-        if cue.search(context) is None:
-            return []
-        return [Statement(kind=kind, sentence=sentence, quote=sentence.cased.strip(), start=sentence.start,
-                          end=sentence.end, **extra)]
+        return [_at(sentence, kind, 0, len(sentence.text), **extra)] if cue.search(context) else []
     m = cue.search(sentence.text)
-    if m is None:
-        return []
-    return [
-        Statement(
-            kind=kind,
-            sentence=sentence,
-            quote=sentence.cased[m.start() : m.end()],
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
-            **extra,
-        )
-    ]
+    return [_at(sentence, kind, m.start(), m.end(), **extra)] if m else []
 
 
 _POINTS_BACK = re.compile(r"^(?:this|it|that|they|these|the review|the appeal|your appeal|your review)\b")
