@@ -55,7 +55,7 @@ from codecheck.errors import ConfigError
 from codecheck.findings import Severity
 from codecheck.rules import DOCUMENT_KINDS, Rule
 
-from .ruletypes import MODULES, BaseSpec, RuleSpec, SpecError, build_check, keys_of
+from .ruletypes import MODULES, BaseSpec, Check, RuleSpec, SpecError, build_check, keys_of
 from .vocabulary import rules_directory
 
 PACK_FOLDERS = ("letters", "policy")
@@ -271,6 +271,19 @@ def omission_severity(provision: str | None) -> Severity:
     return Severity.INFO if section in GOVERNANCE_SECTIONS else Severity.WARNING
 
 
+def _built_when_first_used(spec: BaseSpec) -> Check:
+    """The rule's check, its matchers built the first time it runs: a run over letters
+    never builds the policy rules' matchers (the patterns were already checked on loading)."""
+    built: list[Check] = []
+
+    def check(document: Any, ctx: Any, emit: Any) -> None:
+        if not built:
+            built.append(build_check(spec))
+        built[0](document, ctx, emit)
+
+    return check
+
+
 def build_rule(rule_id: str, spec: BaseSpec, pack_kinds: list[str] | None) -> Rule:
     kinds = spec.kinds if spec.kinds is not None else pack_kinds or []
     omission = spec.REPORTS == "omission"
@@ -287,5 +300,5 @@ def build_rule(rule_id: str, spec: BaseSpec, pack_kinds: list[str] | None) -> Ru
         rationale=" ".join(spec.rationale.split()),
         breach_example=spec.breach_example,
         compliant_example=spec.compliant_example,
-        check=build_check(spec),
+        check=_built_when_first_used(spec),
     )
