@@ -482,13 +482,6 @@ def test_rule_on_snippet(rule_id, fires, text):
         assert not got, f"{rule_id} fired on a compliant text: {text}\n{got}"
 
 
-def test_every_policy_rule_is_tested_both_ways():
-    fired = {r for r, f, _ in CASES if f}
-    passed = {r for r, f, _ in CASES if not f}
-    assert set(RULES) <= fired, sorted(set(RULES) - fired)
-    assert set(RULES) <= passed, sorted(set(RULES) - passed)
-
-
 def test_the_rules_own_examples():
     """Each rule's breach_example breaches it, and its compliant_example (quoted text) does not
     (for requires rules the compliant example alone is enough)."""
@@ -507,16 +500,16 @@ def test_timescale_message_names_the_amount():
     assert "20 working days" in message and "10 working days" in message
 
 
-def test_forbids_finding_is_located():
+def test_a_contradiction_is_located_and_quotes_its_sentence_once():
     doc = snippet("""
         Our process
 
-        Stage 0 is an informal chat with the service area.
+        Stage 0 is an informal chat with the service area; the informal stage ends after five days.
         """)
     got: list = []
     RULES["CP502"].check(doc, None, lambda block, message: got.append((block, message)))
-    assert [b.line for b, _ in got] == [3]  # "Stage 0"; "informal chat" names no stage
-    assert got[0][1].startswith("'Stage 0'")
+    assert [b.line for b, _ in got] == [3]  # one finding for the sentence, though it names two
+    assert got[0][1].startswith("'Stage 0 is an informal chat with the service area; the informal stage")
 
 
 # -- the engine on policy-shaped input: page furniture, tables, headings ---------------------

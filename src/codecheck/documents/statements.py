@@ -15,8 +15,8 @@ the heading above it, into statements:
   enquiries, Freedom of Information, data, repairs). A statement about something else
   never feeds a complaint-timescale rule.
 - ``extra_stage`` / ``third_stage``: a stage before stage 1 ("stage 0", "informal
-  stage") or after stage 2 ("stage 3", "panel"), with ``negated`` when the sentence
-  says there is none.
+  stage", or a concern "resolved informally" before it is logged at stage 1) or after
+  stage 2 ("stage 3", "panel"), with ``negated`` when the sentence says there is none.
 - ``stage2_handler``: who considers the complaint at stage 2: ``different`` (someone
   not involved at stage 1) or ``same``.
 - ``escalation_condition``: the resident must explain or justify a request for stage 2.
@@ -159,6 +159,23 @@ EXTRA_STAGE = _cue(r"\b{extra_stage}")
 THIRD_STAGE = _cue(r"\b{third_stage}")
 # A sentence that says there is no such stage: "we do not have an informal stage",
 # "informal complaints are no longer used", "the old stage 3 has been removed".
+# A sentence that says there is no such stage, the negation next to the stage's name:
+# "we do not have an informal stage", "stage 0 is no longer used", "the panel was abolished".
+NO_EXTRA_STAGE = _cue(
+    r"(?:{negation})(?: {denial_words})* ['\"]?(?:{extra_stage_name})",
+    r"(?:{extra_stage_short}|{extra_stage})[^.]{0,80}(?:{not_in_use}|\bno longer\b)",
+    r"\bnot (?:appropriate|acceptable|permitted|allowed)[^.]{0,120}(?:{extra_stage_short}|{extra_stage})",
+    r"{abolish_verb}[^.]{0,60}(?:{extra_stage_short}|informal)",
+    r"(?:{extra_stage_short}|{extra_stage})[^.]{0,60}{abolished}",
+    r"\bno longer\b[^.]{0,60}informal",
+)
+NO_THIRD_STAGE = _cue(
+    r"(?:{negation})(?: {denial_words_3})* ['\"]?(?:{third_stage_name})",
+    r"(?:{third_stage_short})[^.]{0,60}{not_in_use}",
+    r"(?:{abolish_verb}|ended|end)\w*[^.]{0,60}(?:{third_stage_short}|panel)",
+    r"(?:{third_stage_short}|panel)[^.]{0,80}{abolished}",
+    r"more than (?:two|2) stages",
+)
 NO_SUCH_STAGE = _cue(
     r"(?:{negation}|no longer|instead of|rather than|replac\w*|remov\w*|abolish\w*|scrap\w*|"
     r"discontinu\w*|withdr[ae]w\w*|ended)",
@@ -179,6 +196,11 @@ STAGE2_DIFFERENT = _cue(
 STAGE2_SAME = _cue(
     r"\b(?:the )?same (?:person|officer|manager|member of staff|employee|investigator|team member) "
     r"(?:who|that|as)\b",
+    # "the officer who handled your complaint at stage 1 will also carry out the review"
+    r"\b(?:person|officer|manager|member of staff|employee|investigator|caseworker|handler) who "
+    r"(?:\w+ ){0,6}{stage1} (?:will|would|may|can) (?:also|again)\b",
+    r"\b(?:will|would|may) (?:also|again) (?:carry out|conduct|handle|deal with|consider|review|investigate|look at) "
+    r"(?:\w+ ){0,3}{stage2}",
 )
 # The resident must explain or justify a request for stage 2 (6.12 forbids demanding reasons).
 MUST = (
@@ -204,6 +226,15 @@ REASONS_OPTIONAL = _cue(
     r"\boptional\b|\bif you (?:can|are able)\b|\bit (?:would )?helps?\b",
     r"\bif you (?:wish|want|would like)(?: to)?,? (?:you (?:can|may) )?(?:tell|explain|let us know|give|say)\b",
 )
+# A step before stage 1: the concern is resolved "informally" before it is logged as a
+# complaint at stage 1 (an extra stage under another name, 5.2).
+INFORMAL_STEP = _cue(r"\b(?:resolv\w*|deal\w* with|handl\w*|sort\w* out|settl\w*) (?:\w+ ){0,4}informally\b")
+BEFORE_STAGE1 = _cue(
+    r"\bbefore (?:\w+ ){0,4}(?:formally |officially )?(?:logged|registered|recorded|raised)\b",
+    r"\b(?:then|will|would) (?:then )?be (?:formally )?(?:logged|registered|recorded|treated|raised) "
+    r"(?:as|at) (?:an? )?(?:formal )?{stage1}",
+)
+
 # The route to the Ombudsman as it was before 1 October 2022: through a "designated person"
 # (an MP, a councillor, a tenant panel) or after waiting eight weeks from the final response.
 OMBUDSMAN_WAIT = _cue(
@@ -521,12 +552,13 @@ def read(text: Text, kind: str | None = None) -> Reading:
     """Every statement of `text` (a document of the given kind), in reading order."""
     reading = Reading()
     kind_stage = KIND_STAGE.get(kind or "")
-    for sentence in read_sentences(text):
+    sentences = read_sentences(text)
+    for index, sentence in enumerate(sentences):
         reading.sentences.append(sentence)
         found: list[Statement] = []
         found += _timescales(text, sentence, kind_stage)
-        found += _mentions(sentence, EXTRA_STAGE, "extra_stage", NO_SUCH_STAGE)
-        found += _mentions(sentence, THIRD_STAGE, "third_stage", NO_SUCH_STAGE)
+        found += _mentions(sentence, EXTRA_STAGE, "extra_stage", NO_EXTRA_STAGE)
+        found += _mentions(sentence, THIRD_STAGE, "third_stage", NO_THIRD_STAGE)
         context = " ".join(t for t in (sentence.before, sentence.lead_in, sentence.text) if t)
         talks_of_stage2 = bool(STAGE2.search(context)) or (
             sentence.heading is not None and _stage_in(sentence.heading) == 2
@@ -547,6 +579,10 @@ def read(text: Text, kind: str | None = None) -> Reading:
                           negated=bool(NO_LONGER.search(sentence.text)))
                 for st in _one(sentence, OMBUDSMAN_WAIT, "ombudsman_wait")
             ]
+        following = sentences[index + 1].text if index + 1 < len(sentences) else ""
+        if INFORMAL_STEP.search(sentence.text) and (BEFORE_STAGE1.search(sentence.text) or BEFORE_STAGE1.search(following)):
+            found += _one(sentence, INFORMAL_STEP, "extra_stage", value="informal step before stage 1",
+                          negated=bool(NO_EXTRA_STAGE.search(sentence.text)))
         reading.statements += sorted(found, key=lambda st: st.start)
     return reading
 

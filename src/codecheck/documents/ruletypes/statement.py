@@ -1,5 +1,5 @@
 """``statement``: a CONTRADICTION the statement layer read — each statement the rule
-``finds`` is a finding at its sentence, quoting it.
+``finds`` is a finding at its sentence, quoting it (one a sentence).
 
     CP612:
       type: statement
@@ -32,8 +32,10 @@ def build(spec: Spec) -> Check:
 
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         reading = statements_of(document, getattr(ctx, "kind", None))
+        done: set[int] = set()
         for statement in reading.statements:
-            if finds.matches(statement):
+            if finds.matches(statement) and statement.sentence.start not in done:
+                done.add(statement.sentence.start)  # one finding a sentence, however often it says it
                 emit(statement.block, fmt(spec.message, match=quoted(statement.sentence.cased)))
 
     return check
