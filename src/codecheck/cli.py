@@ -87,7 +87,7 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning].")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Judge open cases as of this date [default: today].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file [default: ./codecheck.yaml or [tool.codecheck] in ./pyproject.toml].")
-@click.option("--kind", type=click.Choice(["cases", "policy", "stage1_ack", "stage1_response", "stage2_ack", "stage2_response", "extension", "refusal", "self_assessment"]), help="What the inputs are, when names and config cannot tell.")
+@click.option("--kind", type=click.Choice(["cases", "policy", "stage1_ack", "stage1_response", "stage2_ack", "stage2_response", "extension", "refusal", "self_assessment", "annual_report", "improvement_plan"]), help="What the inputs are, when names and config cannot tell.")
 @click.option("--region", type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]), help="Bank holidays of this region [default: england-and-wales].")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Check files in this many parallel processes (output order stays the same).")
 @click.option("--show-values", is_flag=True, help="Show cell values (names, free text) in messages; off by default to protect residents' data.")

@@ -25,6 +25,8 @@ DOCUMENT_KINDS = (
     "extension",
     "refusal",
     "self_assessment",
+    "annual_report",
+    "improvement_plan",
 )
 INPUT_KINDS = (CASES, *DOCUMENT_KINDS)
 

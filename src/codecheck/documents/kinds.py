@@ -16,6 +16,8 @@ _RESPONSE = r"(response|outcome|decision|reply|final[\s_\-]*response)"
 #: before extension and refusal, so "Stage 1 response - extended" is a stage 1
 #: response and "Stage 2 response - complaint declined" a stage 2 response.
 PATTERNS: tuple[tuple[str, str], ...] = (
+    ("improvement_plan", r"improvement[\s_\-]*plan|action[\s_\-]*plan"),
+    ("annual_report", r"annual[\s_\-]*(complaints?[\s_\-]*)?(performance[\s_\-]*)?report|complaints?[\s_\-]*annual[\s_\-]*report"),
     ("self_assessment", r"self[\s_\-]*assess"),
     ("stage1_ack", _STAGE1 + r".*" + _ACK + "|" + _ACK + r".*" + _STAGE1),
     ("stage2_ack", _STAGE2 + r".*" + _ACK + "|" + _ACK + r".*" + _STAGE2),

@@ -287,7 +287,10 @@ def _built_when_first_used(spec: BaseSpec) -> Check:
 def build_rule(rule_id: str, spec: BaseSpec, pack_kinds: list[str] | None) -> Rule:
     kinds = spec.kinds if spec.kinds is not None else pack_kinds or []
     omission = spec.REPORTS == "omission"
-    severity = omission_severity(spec.provision) if omission else Severity.parse(spec.severity or "error")
+    if omission and spec.severity is None:
+        severity = omission_severity(spec.provision)
+    else:
+        severity = Severity.parse(spec.severity or "error")
     return Rule(
         id=rule_id,
         name=spec.name,

@@ -9,9 +9,11 @@
       type: requires
       any_of: ['represent', 'advocate']      # one must match (or all_of: groups that must all match)
 
-One finding for the document as a whole when nothing says it, never an error: a warning
-where residents are told something (sections 1-3, 5-7), info for the landlord's own
+One finding for the document as a whole when nothing says it, never an error: by default a
+warning where residents are told something (sections 1-3, 5-7), info for the landlord's own
 governance (4, 8, 9); the landlord may say it in another document (``covered_elsewhere``).
+A pack may set ``severity: warning`` where the document itself is what the provision requires
+(the annual report must hold what 8.1 lists, whatever section 8 is about).
 ``within`` limits the search to blocks under a heading that matches it; ``scope: sentence``
 needs every ``all_of`` group in one sentence; ``names`` says what each group is, for
 ``{missing}`` in the message.
@@ -41,11 +43,11 @@ class Spec(BaseSpec):
 
     def validate_keys(self) -> None:
         super().validate_keys()
-        if self.severity is not None:
+        if self.severity == "error":
             raise SpecError(
                 ("severity",),
-                "a requires rule reports an omission, whose severity follows its provision "
-                "(warning for sections 1-3 and 5-7, info for 4, 8 and 9): remove severity",
+                "a requires rule reports an omission, which is never an error; its severity follows its "
+                "provision (warning for sections 1-3 and 5-7, info for 4, 8 and 9) unless given as warning or info",
             )
         if self.any_of is None and self.all_of is None and self.satisfied_by is None:
             raise SpecError(("any_of",), "field required (a requires rule needs any_of, all_of or satisfied_by)")
