@@ -80,6 +80,13 @@ _ANSWER_GLUED = re.compile(
 )
 
 
+# An answer after a label: "Compliance:   YES", "Do we comply  Yes", "Status - In progress".
+_ANSWER_LABELLED = re.compile(
+    rf"^\s*(?i:(?:do\s+we\s+comply|compliance|comply|compliant|complies|status|answer|rag(?:\s+rating)?|rating|met)"
+    rf"(?:\s*\(?(?:yes\s*/\s*no|y\s*/\s*n)\)?)?)\s*[:\-\u2013?]?\s+(?P<tok>{_TOKEN}|(?i:y|n))\b\.?(?P<after>.*)$"
+)
+
+
 def normalise_answer(text: str | None) -> str | None:
     """"Yes", "Y", "In progress", "Partially", "N/A" ... as one of YES, NO, IN_PROGRESS,
     PARTIAL, NOT_APPLICABLE; UNCLEAR for other words; None for a blank."""
@@ -90,6 +97,9 @@ def normalise_answer(text: str | None) -> str | None:
         return None
     if flat in _WHOLE:
         return _WHOLE[flat]
+    labelled = _ANSWER_LABELLED.match(text)
+    if labelled:
+        return _token_kind(labelled.group("tok"))
     match = _ANSWER_START.match(text)
     if match:
         return _token_kind(match.group("tok"))
@@ -98,6 +108,8 @@ def normalise_answer(text: str | None) -> str | None:
 
 def _token_kind(token: str) -> str:
     flat = " ".join(re.sub(r"[^a-z/]+", " ", token.lower()).split())
+    if flat in ("y", "n"):
+        return YES if flat == "y" else NO
     if flat.startswith("in"):
         return IN_PROGRESS
     if flat.startswith("partial"):
@@ -293,6 +305,13 @@ _NUMBERED_TITLE = re.compile(r"^(\d{1,2})\s*[:.)\-\u2013\u2014]?\s+(.+)$")
 _MUST_HEADING = re.compile(
     r"mandatory\s*['\"\u2018\u2019\u201c\u201d]?\s*must\s*['\"\u2018\u2019\u201c\u201d]?\s*requirements?", re.IGNORECASE
 )
+# The superseded Codes had "musts" and "shoulds"; the 2024 Code has only musts:
+# "sets out 'musts' (mandatory) and 'shoulds' (discretionary) requirements".
+_SHOULDS = re.compile(
+    r"['\"\u2018\u2019\u201c\u201d]?shoulds['\"\u2018\u2019\u201c\u201d]?\s*(?:\(\s*(?:discretionary|best\s+practice|optional)"
+    r"|requirements?\b)|\bmusts\b['\"\u2018\u2019\u201c\u201d]?\s*(?:\([^)]{0,20}\)\s*)?(?:and|&)\s*['\"\u2018\u2019\u201c\u201d]?shoulds\b",
+    re.IGNORECASE,
+)
 _SHOULD_HEADING = re.compile(
     r"best\s+practice\s*['\"\u2018\u2019\u201c\u201d]?\s*should\s*['\"\u2018\u2019\u201c\u201d]?\s*requirements?",
     re.IGNORECASE,
@@ -323,9 +342,12 @@ def _is_header_row(texts: Iterable[str]) -> bool:
 
 
 def _is_noise(text: str) -> bool:
-    """Page numbers, repeated column headings and their fragments."""
+    """Page numbers, repeated column headings and their fragments (not a labelled answer,
+    "Compliance: Yes")."""
     if _PAGE_MARK.match(text):
         return True
+    if _ANSWER_LABELLED.match(text):
+        return False
     flat = _flat(text)
     tokens = flat.split()
     if not tokens:
@@ -491,6 +513,9 @@ class _Item:
 
 def _split_answer(text: str, *, allow_glued: bool) -> tuple[str, str, str] | None:
     """(requirement before, answer, text after) when `text` holds an answer."""
+    labelled = _ANSWER_LABELLED.match(text)
+    if labelled:
+        return "", labelled.group("tok"), labelled.group("after").strip()
     match = _ANSWER_START.match(text)
     if match:
         return "", match.group("tok"), text[match.end():].strip()
@@ -499,6 +524,18 @@ def _split_answer(text: str, *, allow_glued: bool) -> tuple[str, str, str] | Non
         if match:
             return text[: match.start()].strip(), match.group("tok"), text[match.end():].strip()
     return None
+
+
+def _quoted_number(start: tuple[str, str | None, str], previous: str) -> bool:
+    """Is a number at the start of a line a paragraph of some other document, quoted in the
+    evidence (not a Code row)? Only when it comes out of the form's order (a 5.1 after 6.13)
+    and the words after it are a sentence that reads nothing like that provision's."""
+    number, letter, rest = start
+    if letter or number_key(number) >= number_key(previous):
+        return False
+    said = words(rest)
+    own = code_text().words.get(number)
+    return bool(own) and len(said) >= 6 and similarity(said, own).precision < 0.35
 
 
 def _parse_stream(items: list[_Item], headings: list[Block], *, cells: bool) -> list[Entry]:
@@ -513,6 +550,8 @@ def _parse_stream(items: list[_Item], headings: list[Block], *, cells: bool) -> 
                 headings.append(item.block)
             continue
         start = _entry_start(text)
+        if start and groups and _quoted_number(start, groups[-1][0]):
+            start = None  # "5.1 An Operational Manager ..." quoted from a policy inside 6.13's evidence
         if start:
             number, letter, rest = start
             parts: list[_Item] = [_Item(rest, item.block, item.cell)] if rest else []
@@ -619,11 +658,31 @@ def _raw_lines(document: Document) -> list[str] | None:
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+def _pipe_cells(raw: str, *, leading: bool) -> list[str]:
+    """The cells of a pipe-table line; `leading`: the table writes a pipe before its first cell."""
+    inner = raw.strip()
+    if leading and inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|") and not inner.endswith("\\|"):
+        inner = inner[:-1]
+    return [c.replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
 def _rows_from_lines(document: Document, lines: list[str]) -> list[_Row] | None:
-    """Rows from tab-separated lines or Markdown pipe-table lines, when the file has them."""
+    """Rows from tab-separated lines or pipe-table lines (Markdown or plain text, with or
+    without outer pipes), when the file has them.
+
+    A table written without a pipe before its first cell ("1.2 | A complaint ... | Yes |")
+    that wraps a cell onto the next line puts the rest of the row there after a pipe
+    ("| The definition is in our policy. |"): that line continues the row above, its cells
+    after the ones already read, instead of being a row of its own."""
     by_line = {b.line: b for b in document.blocks if b.line is not None}
+    piped_lines = [raw for raw in lines if raw.count("|") >= 2 and not _PIPE_SEP.match(raw)]
+    numbered = [raw for raw in piped_lines if _entry_start(raw.strip().lstrip("|").split("|")[0].strip() or "-")]
+    leading = sum(raw.strip().startswith("|") for raw in numbered) * 2 >= len(numbered) if numbered else True
     rows: list[_Row] = []
     tabbed = piped = 0
+    open_row: _Row | None = None  # the last pipe row, when it ended with a pipe (a cell still to come)
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -635,19 +694,22 @@ def _rows_from_lines(document: Document, lines: list[str]) -> list[_Row] | None:
                 if _entry_start(cells[0].strip() or "-"):
                     tabbed += 1
                 continue
-        if document.format == "markdown" and raw.count("|") >= 2:
+        cut_row = piped > 0 and "|" in raw and _entry_start(raw.split("|")[0].strip() or "-")  # "5.6 | When a compla"
+        if raw.count("|") >= 2 or cut_row or (open_row is not None and raw.strip().startswith("|")):
             if _PIPE_SEP.match(raw):
                 continue
-            inner = raw.strip()
-            if inner.startswith("|"):
-                inner = inner[1:]
-            if inner.endswith("|") and not inner.endswith("\\|"):
-                inner = inner[:-1]
-            cells = re.split(r"(?<!\\)\|", inner)
-            rows.append(_Row([c.replace("\\|", "|") for c in cells], block))
+            if not leading and raw.strip().startswith("|") and open_row is not None:
+                open_row.cells.extend(_pipe_cells(raw, leading=True))
+                open_row = open_row if raw.rstrip().endswith("|") else None
+                continue
+            cells = _pipe_cells(raw, leading=leading)
+            row = _Row(cells, block)
+            rows.append(row)
+            open_row = row if raw.rstrip().endswith("|") and not leading else None
             if _entry_start(cells[0].strip() or "-"):
                 piped += 1
             continue
+        open_row = None
         rows.append(_Row([normalize_whitespace(raw)], block, table=False))
     if tabbed >= 3 or piped >= 3:
         return rows
@@ -819,6 +881,8 @@ def detect_2022(form: Form) -> Superseded | None:
         text = block.text
         if _MUST_HEADING.search(text) or _SHOULD_HEADING.search(text):
             note("it uses the 2022 form's \"Mandatory 'must' requirements\" / \"Best practice 'should' requirements\" wording", 2, block)
+        if _SHOULDS.search(text):
+            note("it describes the Code as 'musts' and 'shoulds'; the 2024 Code has only 'musts'", 2, block)
         if _APPENDIX_B.search(text):
             note("it is headed \"Appendix B\", the 2022 Code's self-assessment form", 1, block)
         if not mentions_2024 and _MENTIONS_2022.search(text):

@@ -198,13 +198,23 @@ def provision_missing(document: Document, ctx, emit) -> None:
         verdict = wrong_text(own, others)
         if verdict and verdict[0]:
             found_under.setdefault(verdict[0], form.entries[index].reference)
+    covered = [sec for sec in catalogue.sections if any(p.number in present for p in catalogue.in_section(sec.number))]
+    if len(covered) == 1:
+        # One section a page, as some landlords publish the form: say so once, not an error per section.
+        only = covered[0]
+        others = [sec.number for sec in catalogue.sections if sec is not only and
+                  any(p.obligation == "must" for p in catalogue.in_section(sec.number))]
+        emit(None, f"the form covers only section {only.number} ({only.title}); sections "
+                   f"{', '.join(map(str, others))} are not on it: if they are published elsewhere (a page per "
+                   "section), check those too", severity=Severity.INFO)
     for section in catalogue.sections:
         musts = [p.number for p in catalogue.in_section(section.number) if p.obligation == "must"]
         if not musts:
             continue
         if not any(p.number in present for p in catalogue.in_section(section.number)):
-            emit(None, f"section {section.number} ({section.title}) is not on the form: "
-                       f"{_ranges(musts)} ({len(musts)} 'must' provision{'s' if len(musts) != 1 else ''}) not assessed")
+            if len(covered) != 1:
+                emit(None, f"section {section.number} ({section.title}) is not on the form: "
+                           f"{_ranges(musts)} ({len(musts)} 'must' provision{'s' if len(musts) != 1 else ''}) not assessed")
             continue
         for number in musts:
             if number in present:

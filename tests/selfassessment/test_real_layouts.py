@@ -1,0 +1,79 @@
+"""Self-assessment forms in the layouts landlords really publish (our own words, in their shapes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codecheck.documents.readers import read_document
+from codecheck.selfassessment.parse import detect_2022, normalise_answer, parse_form
+
+
+def form_of(tmp_path: Path, text: str, name: str = "self-assessment.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_form(read_document(path))
+
+
+def test_pipe_rows_in_a_text_file_without_a_leading_pipe_and_a_wrapped_cell(tmp_path):
+    form = form_of(tmp_path, (
+        "Section 1 - Definition of a complaint\n"
+        "Code provision | Code requirement | Comply: Yes/No | Evidence | Commentary |\n"
+        "1.2 | A complaint must be defined as: | Yes |\n"
+        "| Our complaints policy gives the definition in full. |\n"
+        "1.3 | A resident does not have to use the word 'complaint' for it to be treated as such. | Yes |\n"
+        "| Staff training covers this. |\n"
+        "1.4 | Landlords must recognise the difference between a service request and a complaint. | No |"
+        " Not yet in the policy; added by June 2025. |\n"))
+    got = {e.number: (e.answer, e.requirement, e.evidence) for e in form.entries}
+    assert got["1.2"] == ("yes", "A complaint must be defined as:", "Our complaints policy gives the definition in full.")
+    assert got["1.3"][0] == "yes" and got["1.3"][2] == "Staff training covers this."
+    assert got["1.4"][0] == "no"
+
+
+def test_a_row_cut_after_its_number_is_still_a_row(tmp_path):
+    form = form_of(tmp_path, (
+        "Code section | Code requirement | Comply (Yes/No) | Evidence |\n---|---|---|---|\n"
+        "5.1 | Landlords must have a single policy in place for dealing with complaints. | Yes | One policy. |\n"
+        "5.2 | It is not appropriate to have extra named stages. | Yes | Two stages only. |\n"
+        "5.3 | A process with more than two stages is not acceptable. | Yes | Two stages. |\n"
+        "5.4 | Where a landlord's compl"))
+    assert [e.number for e in form.entries] == ["5.1", "5.2", "5.3", "5.4"]
+
+
+@pytest.mark.parametrize("line, answer", [
+    ("Compliance:   YES", "yes"), ("Do we comply  Yes", "yes"), ("Comply (Yes/No): No", "no"),
+    ("Status - In progress", "in_progress"), ("Compliance: N", "no"), ("Y", "yes"), ("Fully compliant", "yes"),
+])
+def test_answers_after_a_label_or_in_one_letter(line, answer):
+    assert normalise_answer(line) == answer
+
+
+def test_a_labelled_answer_in_a_page_of_headed_blocks(tmp_path):
+    form = form_of(tmp_path, (
+        "1.2 - Definition of a complaint\n\nCode requirement\n\n"
+        "A complaint must be defined as an expression of dissatisfaction, however made.\n\n"
+        "Compliance:   YES\n\nEvidence\n\nThe policy gives the definition.\n"))
+    (entry,) = form.entries
+    assert entry.answer == "yes"
+
+
+def test_a_paragraph_number_quoted_in_the_evidence_is_not_a_code_row(tmp_path):
+    form = form_of(tmp_path, (
+        "6.13 The final response at stage 2 must be given by a different person than at stage 1.\nYes\n"
+        "Our procedure says:\n"
+        "5.1 A team leader or another officer we name will look into the complaint at stage 1 of the process.\n"
+        "6.14 Landlords must respond to the stage 2 complaint within 20 working days of the complaint being "
+        "acknowledged.\nYes\n"))
+    assert [e.number for e in form.entries] == ["6.13", "6.14"]
+    assert "team leader" in form.entries[0].commentary
+
+
+def test_a_summary_of_musts_and_shoulds_is_the_superseded_code(tmp_path):
+    form = form_of(tmp_path, (
+        "Our self-assessment\n\n"
+        "The Ombudsman's Code sets out 'musts' (mandatory) and 'shoulds' (discretionary) for complaint handling.\n\n"
+        "We must:\n\n  \u2022 Define a complaint as an expression of dissatisfaction, however made\n"))
+    superseded = detect_2022(form)
+    assert superseded is not None and any("'shoulds'" in r for r in superseded.reasons)
