@@ -77,3 +77,24 @@ def test_a_summary_of_musts_and_shoulds_is_the_superseded_code(tmp_path):
         "We must:\n\n  \u2022 Define a complaint as an expression of dissatisfaction, however made\n"))
     superseded = detect_2022(form)
     assert superseded is not None and any("'shoulds'" in r for r in superseded.reasons)
+
+
+def test_the_2020_question_form_is_the_superseded_code(tmp_path):
+    form = form_of(tmp_path, (
+        "Section 1: Definition of a complaint\n"
+        "1.1 Does the complaints process use the definition of a complaint set out in the Code? | Yes | Policy 2\n"
+        "1.2 Does the policy separate service requests from complaints? | Yes | Policy 3\n"
+        "1.3 Is there a way for a resident to raise a complaint through someone acting for them? | Yes | Policy 4\n"
+        "1.4 Are residents told about the complaints process in leaflets? | No | To do\n"))
+    superseded = detect_2022(form)
+    assert superseded is not None
+    assert any("2020 Code form's questions" in r for r in superseded.reasons)
+
+
+def test_a_2024_form_whose_commentary_asks_a_question_is_not_superseded(tmp_path):
+    form = form_of(tmp_path, (
+        "Code provision | Code requirement | Comply | Evidence |\n---|---|---|---|\n"
+        "1.2 | A complaint must be defined as an expression of dissatisfaction, however made. | Yes | Is the policy clear? We think so. |\n"
+        "1.3 | A resident does not have to use the word 'complaint' for it to be treated as such. | Yes | Training. |\n"
+        "1.4 | Landlords must recognise the difference between a service request and a complaint. | Yes | Policy. |\n"))
+    assert detect_2022(form) is None

@@ -312,6 +312,12 @@ _SHOULDS = re.compile(
     r"|requirements?\b)|\bmusts\b['\"\u2018\u2019\u201c\u201d]?\s*(?:\([^)]{0,20}\)\s*)?(?:and|&)\s*['\"\u2018\u2019\u201c\u201d]?shoulds\b",
     re.IGNORECASE,
 )
+# The 2020 Code's form asked questions: "Does the complaints process use the following definition
+# of a complaint?", "Is there a complaint policy ...?", "Are residents able to ...?".
+_QUESTION_ROW = re.compile(
+    r"^(?:[1-9]\.\d{1,2}\s*[:.)\-]?\s*)?(?:Does|Do|Is|Are|Has|Have|Can|Will)\s+(?:the|a|an|there|residents?|"
+    r"landlords?|your|all|staff)\b[^?]{10,300}\?",
+)
 _SHOULD_HEADING = re.compile(
     r"best\s+practice\s*['\"\u2018\u2019\u201c\u201d]?\s*should\s*['\"\u2018\u2019\u201c\u201d]?\s*requirements?",
     re.IGNORECASE,
@@ -861,6 +867,11 @@ def wrong_text(own: Match, others: list[tuple[Match, str]]) -> tuple[str | None,
     return None, best[0] if best else None
 
 
+def _short_quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return "\u201c" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026") + "\u201d"
+
+
 def detect_2022(form: Form) -> Superseded | None:
     """Does the form assess the superseded 2022 Code? Two or more points of evidence say so."""
     blocks = [b for b in form.document.blocks if b.part in ("body", "table", "header", "footer")]
@@ -887,6 +898,10 @@ def detect_2022(form: Form) -> Superseded | None:
             note("it is headed \"Appendix B\", the 2022 Code's self-assessment form", 1, block)
         if not mentions_2024 and _MENTIONS_2022.search(text):
             note("it names the 2022 Code", 2, block)
+    questions = [b for b in blocks if _QUESTION_ROW.match(b.text)]
+    if len(questions) >= 3:
+        note(f"it asks the 2020 Code form's questions ({_short_quote(questions[0].text)} and {len(questions) - 1} more); "
+             "the 2024 form states each requirement", 2, questions[0])
     titles_2024 = _section_titles_2024()
     titles_2022 = {_flat(t): n for n, t in SECTIONS_2022.items()}
     wrong_sections = []
