@@ -58,7 +58,7 @@ from codecheck.rules import DOCUMENT_KINDS, Rule
 from .ruletypes import MODULES, BaseSpec, Check, RuleSpec, SpecError, build_check, keys_of
 from .vocabulary import rules_directory
 
-PACK_FOLDERS = ("letters", "policy")
+PACK_FOLDERS = ("letters", "policy", "reports")
 RULE_ID = re.compile(r"^[A-Z]+[0-9]+[A-Z]?$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = tuple(DOCUMENT_KINDS)
