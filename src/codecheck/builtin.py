@@ -13,8 +13,9 @@ def codecheck_rules():
     from codecheck.checks import record_rules
     from codecheck.documents.packs import document_rules
     from codecheck.selfassessment import self_assessment_rules
+    from codecheck.improvement import improvement_plan_rules
 
-    return record_rules() + document_rules() + self_assessment_rules()
+    return record_rules() + document_rules() + self_assessment_rules() + improvement_plan_rules()
 
 
 @hookimpl

@@ -1,0 +1,183 @@
+"""Rules for a landlord's complaints improvement plan: IP001-IP005.
+
+Each rule reads the plan once parsed (:func:`codecheck.improvement.parse.parsed`)
+and emits findings at the block where the item starts (its line, or its Word
+table, the row named in the message). A plan with no items at all is an input
+error (exit 2), not a clean plan. Overdue is judged on ``--as-of`` (today by
+default): a target written as a month or a quarter falls due on its last day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from codecheck.documents.model import Document
+from codecheck.findings import Severity
+from codecheck.improvement.parse import Item, is_done, known, parsed
+from codecheck.rules import Rule
+
+KIND = "improvement_plan"
+
+
+def _code_words() -> str | None:
+    """8.1 with items a and d: the self-assessment and the service improvements it leads to."""
+    try:
+        from codecheck.catalogue import load_catalogue
+
+        p = load_catalogue().provision("8.1")
+        return f"{p.text} a. {p.items['a']} ... d. {p.items['d']}."
+    except Exception:  # noqa: BLE001 - explain falls back to the catalogue lookup
+        return None
+
+
+_WORDS_8_1 = _code_words()
+
+
+def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, compliant: str,
+          severity: Severity = Severity.WARNING) -> Callable[[Callable], Rule]:
+    def wrap(fn: Callable[[Document, object, Callable], None]) -> Rule:
+        return Rule(
+            id=id,
+            name=name,
+            provision="8.1",
+            summary=summary,
+            severity=severity,
+            kinds=(KIND,),
+            rationale=" ".join(rationale.split()),
+            breach_example=breach,
+            compliant_example=compliant,
+            code_words=_WORDS_8_1,
+            check=fn,
+        )
+
+    return wrap
+
+
+def _quote(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return "'" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026") + "'"
+
+
+def _as_of(ctx) -> dt.date:
+    return getattr(ctx, "as_of", None) or dt.date.today()
+
+
+def _passed(item: Item, ctx) -> bool:
+    return item.target is not None and item.target.date < _as_of(ctx)
+
+
+# --- IP001: a provision the Code does not have ----------------------------------------------
+
+
+def _why_unknown(reference: str) -> str:
+    from codecheck.catalogue import load_catalogue, split_reference
+
+    catalogue = load_catalogue()
+    base, letter = split_reference(reference)
+    if letter is not None and known(base):
+        items = sorted(catalogue.provision(base).items)
+        has = f"its items are ({items[0]})-({items[-1]})" if items else "it has no lettered items"
+        return f"{reference} is not in the 2024 Code: {base} has no item ({letter}); {has}"
+    section = int(base.split(".")[0])
+    numbers = [p.number for p in catalogue.in_section(section)]
+    if numbers:
+        return f"{reference} is not a provision of the 2024 Code (section {section} runs from {section}.1 to {numbers[-1]})"
+    last = max(s.number for s in catalogue.sections)
+    return f"{reference} is not a provision of the 2024 Code (it has sections 1 to {last})"
+
+
+@_rule(
+    id="IP001",
+    name="improvement-plan-unknown-provision",
+    summary="A plan item names a provision the 2024 Code does not have",
+    severity=Severity.ERROR,
+    rationale="""An improvement plan answers the self-assessment against this Code (8.1(a)) with the
+        service improvements that follow (8.1(d)). An item under a number the 2024 Code does not have
+        (a 2022 Code number, a typing slip such as 6.21) cannot be matched to any requirement, and the
+        provision it meant may have no action at all.""",
+    breach="6.21 | Review the stage 2 panel | June 2025 | In progress",
+    compliant="6.14 | Stage 2 responses within 20 working days: weekly tracking | June 2025 | In progress",
+)
+def unknown_provision(document: Document, ctx, emit) -> None:
+    for item in parsed(document).items:
+        for reference in item.numbers:
+            if not known(reference):
+                where = f" (table row {item.row})" if item.row else ""
+                emit(item.block, _why_unknown(reference) + where)
+
+
+# --- IP002-IP004: an item without an action, a date or a status -------------------------------
+
+
+@_rule(
+    id="IP002",
+    name="improvement-plan-no-action",
+    summary="A plan item says what is wrong but not what will be done",
+    rationale="""A plan item is an action: what the landlord will change to comply. A row that quotes the
+        provision and gives a date but no action tells the governing body and residents nothing they
+        can follow up.""",
+    breach="9.3 | Landlords must report back on wider learning ... | (blank) | December 2024 | In progress",
+    compliant="9.3 | ... | Learning taken to the Resident Engagement Panel quarterly | December 2024 | In progress",
+)
+def no_action(document: Document, ctx, emit) -> None:
+    for item in parsed(document).items:
+        if not item.action.strip():
+            emit(item.block, f"{item.where} has no action: say what will be done to comply")
+
+
+@_rule(
+    id="IP003",
+    name="improvement-plan-no-date",
+    summary="A plan item has no target date",
+    rationale="""An action without a date is an intention, not a plan: nobody can tell when it is late.
+        A month or a quarter is enough ("June 2025", "Q2 2025/26"); "ongoing" or "TBC" is not.""",
+    breach="5.5 | Create a method for measuring third parties' complaint performance | (blank) | Not started",
+    compliant="5.5 | Create a method for measuring third parties' complaint performance | April 2025 | Not started",
+)
+def no_date(document: Document, ctx, emit) -> None:
+    for item in parsed(document).items:
+        if item.target is not None:
+            continue
+        if item.target_text.strip():
+            emit(item.block, f"{item.where}: the target {_quote(item.target_text, 40)} is not a date "
+                             "(give a day, a month or a quarter)")
+        else:
+            emit(item.block, f"{item.where} has no target date")
+
+
+@_rule(
+    id="IP004",
+    name="improvement-plan-no-status",
+    summary="A plan item has no status",
+    rationale="""A plan is reported on (8.1, 9.7): each item should say where it stands (not started, in
+        progress, complete). An item whose target has already passed with no status is reported by
+        IP005 instead, as overdue.""",
+    breach="5.4 | Create a single complaints process with third parties | April 2025 | (blank)",
+    compliant="5.4 | Create a single complaints process with third parties | April 2025 | In progress",
+)
+def no_status(document: Document, ctx, emit) -> None:
+    for item in parsed(document).items:
+        if not item.status.strip() and not _passed(item, ctx):
+            emit(item.block, f"{item.where} has no status")
+
+
+# --- IP005: past its target and not done ----------------------------------------------------------
+
+
+@_rule(
+    id="IP005",
+    name="improvement-plan-overdue",
+    summary="A plan item is past its target date and not complete",
+    rationale="""An improvement plan is how the landlord returns to compliance; an item past its target
+        date that is not complete, done or closed is a requirement of the Code the landlord said it
+        would meet and has not. Judged on --as-of; a month or a quarter falls due on its last day.""",
+    breach="9.8 | Standing item on team agendas | September 2024 | In progress (checked 30/04/2025)",
+    compliant="9.8 | Standing item on team agendas | September 2024 | Completed October 2024",
+)
+def overdue(document: Document, ctx, emit) -> None:
+    for item in parsed(document).items:
+        if not _passed(item, ctx) or is_done(item.status):
+            continue
+        state = f"the status is {_quote(item.status.rstrip(' .;'))}" if item.status.strip() else "no status is given"
+        emit(item.block, f"{item.where}: target {item.target.label()} has passed and {state}")
