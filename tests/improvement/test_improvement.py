@@ -20,7 +20,7 @@ from codecheck.documents import Block, Document, normalize_whitespace, read_docu
 from codecheck.errors import InputError
 from codecheck.findings import Severity
 from codecheck.improvement import improvement_plan_rules
-from codecheck.improvement.dates import find_target, read_target
+from codecheck.targets import find_target, read_target
 from codecheck.improvement.parse import is_done, parse_plan, parsed, split_numbers
 from codecheck.registry import default_registry
 

@@ -84,7 +84,7 @@ def test_entry_starts(text, expected):
         "Target: June 2025",
         "Planned for Q3 2024/25",
         "Review on 31/03/2025",
-        "Completed 2025-03-31",
+        "To be completed 2025-03-31",
         "to be delivered during 2024/25",
         "Policy rewritten within 3 months",
         "by the end of the financial year",
@@ -104,6 +104,10 @@ def test_dates_to_comply(text):
         "This may be reviewed.",
         "Stage 2 complaints are answered by a senior manager.",
         "",
+        # a date that records something done is not a date to comply
+        "The policy was reviewed in March 2025.",
+        "Completed 2025-03-31",
+        "Leaflet updated on 16 September 2024; the web page has not been.",
     ],
 )
 def test_not_dates(text):

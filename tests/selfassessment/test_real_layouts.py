@@ -98,3 +98,29 @@ def test_a_2024_form_whose_commentary_asks_a_question_is_not_superseded(tmp_path
         "1.3 | A resident does not have to use the word 'complaint' for it to be treated as such. | Yes | Training. |\n"
         "1.4 | Landlords must recognise the difference between a service request and a complaint. | Yes | Policy. |\n"))
     assert detect_2022(form) is None
+
+
+@pytest.mark.parametrize("explanation, expect", [
+    ("The new extension letter will be in place by March 2025.", ["SA008"]),
+    ("The new extension letter will be in place by June 2025.", []),
+    ("The policy was reviewed in March 2025; nothing else is planned.", ["SA004"]),
+    ("Reviewed on 01/02/2025. The new section will be added by end of May 2025.", []),
+])
+def test_a_date_to_comply_that_has_passed_and_a_date_that_only_records(tmp_path, explanation, expect):
+    from click.testing import CliRunner
+
+    from codecheck.cli import main
+
+    path = tmp_path / "self-assessment.md"
+    path.write_text(
+        "| Provision | Requirement | Comply | Evidence |\n|---|---|---|---|\n"
+        "| 6.2 | Complaints must be acknowledged, defined and logged at stage 1 within five working days | Yes | Policy 4 |\n"
+        "| 6.3 | A full response to stage 1 complaints must be issued within 10 working days | Yes | Policy 5 |\n"
+        "| 6.4 | Where an extension is made, the landlord must tell the resident the reason | In progress | "
+        + explanation + " |\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--as-of", "2025-04-30", "--select", "SA004,SA008",
+                                       "--format", "json"])
+    import json
+
+    rules = [f["rule"] for f in json.loads(result.output)["findings"]]
+    assert rules == expect, result.output

@@ -59,7 +59,7 @@ def named(hit) -> str | None:
 def test_rules_are_registered_with_their_documentation():
     registry = default_registry()
     rules = self_assessment_rules()
-    assert [r.id for r in rules] == [f"SA00{i}" for i in range(8)]
+    assert [r.id for r in rules] == [f"SA00{i}" for i in range(9)]
     for rule in rules:
         assert registry.rules[rule.id] is rule or registry.rules[rule.id].id == rule.id
         assert rule.kinds == ("self_assessment",)
@@ -134,8 +134,22 @@ def test_seed_001_through_the_engine_with_kind():
     results = engine.run([str(SEED_001)])
     assert not results.problems
     shown = [(f.rule, f.severity.label, f.line) for f in results.findings if f.severity > Severity.INFO]
-    assert shown == [("SA004", "warning", 152)]
+    assert ("SA004", "warning", 152) in shown
+    # As of 30/04/2025 the five dated In progress answers (by March 25, June 2024, October 2024 ...)
+    # are commitments whose date has passed.
+    overdue = sorted(f.message.split(" ")[0] for f in results.findings if f.rule == "SA008")
+    assert overdue == ["1.6", "3.2", "8.3", "8.5", "9.2"]
+    assert all(f.severity.label == "warning" for f in results.findings if f.rule == "SA008")
+    assert len(shown) == 6
     assert sum(f.rule == "SA000" for f in results.findings) == 9
+
+
+@needs_seeds
+def test_seed_001_before_its_dates_has_no_overdue_commitment():
+    registry = default_registry()
+    rules = registry.select(["SA"], [], {})
+    results = Engine(registry, Config(), rules, dt.date(2024, 5, 1), kind="self_assessment").run([str(SEED_001)])
+    assert [f.rule for f in results.findings if f.severity > Severity.INFO] == ["SA004"]
 
 
 def test_the_summary_is_opt_in():

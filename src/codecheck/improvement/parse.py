@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 from codecheck.documents.model import Block, Document, normalize_whitespace
-from codecheck.improvement.dates import Target, find_target, read_target
+from codecheck.targets import Target, find_target, read_target
 
 # --- provision numbers ------------------------------------------------------------------
 

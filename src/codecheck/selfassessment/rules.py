@@ -14,6 +14,7 @@ from typing import Callable
 from codecheck.documents.model import Block, Document
 from codecheck.findings import Severity
 from codecheck.rules import Rule
+from codecheck.targets import find_targets, is_record
 from codecheck.selfassessment.parse import (
     ANSWER_LABELS,
     IN_PROGRESS,
@@ -111,9 +112,21 @@ _DATES = re.compile(
 
 
 def has_date(text: str) -> bool:
-    """Does the text give a date or timescale: "by March 25", "end of October 2024",
-    "June 2025", "Q3 2024/25", "31/03/2025", "within 3 months" ..."""
-    return bool(_DATES.search(text))
+    """Does the text give a date or timescale to comply: "by March 25", "end of October 2024",
+    "June 2025", "Q3 2024/25", "31/03/2025", "within 3 months" ...? A date that only records
+    something done ("the policy was reviewed in March 2025") is not one."""
+    if not _DATES.search(text):
+        return False
+    targets = find_targets(text)
+    if targets and all(is_record(text, t) for t in targets):
+        return bool(_DATES.search(_without(text, targets)))  # a timescale beside the records ("within 3 months")
+    return True
+
+
+def _without(text: str, targets: list) -> str:
+    for target in reversed(targets):
+        text = text[: target.start] + " " + text[target.end :]
+    return text
 
 
 # --- SA000: per-section summary ------------------------------------------------------------
@@ -294,6 +307,38 @@ def no_date(document: Document, ctx, emit) -> None:
         if entry.answer in _NOT_MET and words(entry.explanation) and not has_date(entry.explanation):
             emit(entry.block, f"{entry.reference} is answered {ANSWER_LABELS[entry.answer]} but gives no date to comply "
                               f"({_quote(entry.explanation, 60)})")
+
+
+# --- SA008: a date to comply that has passed ------------------------------------------------
+
+
+@_rule(
+    id="SA008",
+    name="self-assessment-commitment-overdue",
+    summary="No / In progress / Partial whose date to comply has passed",
+    severity=Severity.WARNING,
+    rationale="""A No or In progress with a date is a commitment to the governing body and residents. Once
+        the date has passed (as of --as-of) and the form still says No or In progress, either the work is
+        late or the form is out of date; both need saying. A date that only records something done
+        ("reviewed in March 2025") is not a date to comply.""",
+    breach="6.4 | ... | In progress | New extension letter in place by March 2025. (checked on 30/04/2025)",
+    compliant="6.4 | ... | In progress | New extension letter in place by June 2025. (checked on 30/04/2025)",
+)
+def commitment_overdue(document: Document, ctx, emit) -> None:
+    form = _form(document)
+    as_of = getattr(ctx, "as_of", None)
+    if form is None or as_of is None:
+        return
+    for entry in form.entries:
+        if entry.answer not in _NOT_MET:
+            continue
+        text = entry.explanation
+        commitments = [t for t in find_targets(text) if not is_record(text, t)]
+        if commitments and all(t.date < as_of for t in commitments):
+            latest = max(commitments, key=lambda t: t.date)
+            emit(entry.block, f"{entry.reference} is answered {ANSWER_LABELS[entry.answer]} with a date to comply of "
+                              f"{latest.label()}, which has passed (as of {as_of.strftime('%d/%m/%Y')}): the work is "
+                              "late or the form is out of date")
 
 
 # --- SA005 / SA006: the requirement text is not the Code's for that number ------------------

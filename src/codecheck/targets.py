@@ -1,4 +1,4 @@
-"""Target dates as landlords write them in improvement plans.
+"""Target dates as landlords write them in improvement plans and self-assessment forms.
 
 A plan's "when" is rarely a day: ``30/06/2025`` and ``31 March 2025`` are, but
 ``June 2025``, ``end of March 2025``, ``Q2 2025/26`` and ``2025/26`` name a
@@ -14,8 +14,12 @@ June 2025" is not late until July). Exact dates are read by
 * ``ongoing``, ``quarterly``, ``TBC`` and the like are not dates.
 
 :func:`find_target` finds the first date in a longer text (a line holding the
-action, the date and the status), :func:`read_target` reads a whole cell. Neither
-raises, whatever it is given.
+action, the date and the status), :func:`find_targets` every date in it, in order,
+:func:`read_target` reads a whole cell. None of them raises, whatever it is given.
+
+:func:`is_record` tells a date that records something done ("reviewed in March 2025",
+"updated on 16 September 2024") from a date to comply by ("by June 2025", "target
+March 2025"): only the second is a commitment.
 """
 
 from __future__ import annotations
@@ -147,6 +151,39 @@ def find_target(text: str) -> Target | None:
                 best = Target(day, text[start:m.end()].strip(), start, m.end())
             break
     return best
+
+
+def find_targets(text: str) -> list[Target]:
+    """Every date in `text`, in order (where two readings overlap, the one found first)."""
+    out: list[Target] = []
+    if not isinstance(text, str):
+        return out
+    at = 0
+    while at < len(text):
+        found = find_target(text[at:])
+        if found is None:
+            break
+        out.append(Target(found.date, found.text, at + found.start, at + found.end))
+        at += max(found.end, found.start + 1)
+    return out
+
+
+# Words before a date that make it a record of something done, not a date to comply by.
+_DONE = re.compile(
+    r"\b(?:reviewed|updated|approved|agreed|published|completed|introduced|implemented|launched|amended|"
+    r"changed|written|adopted|signed\s+off|took\s+place|held|started|began|issued|carried\s+out|last|since|"
+    r"has\s+been|have\s+been)\s+(?:(?:on|in|at|during|from)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"\b(?:by|before|due|target|deadline|until|end\s+of|no\s+later\s+than|will|to\s+be|planned|scheduled|if|once|"
+                 r"expected|aim|aiming)\b[^.;]{0,30}$", re.IGNORECASE)
+
+
+def is_record(text: str, target: Target) -> bool:
+    """Does the date record something done ("reviewed in March 2025") rather than set a date
+    to comply ("by March 2025", "will be reviewed in March 2025")?"""
+    before = text[max(0, target.start - 60) : target.start]
+    return bool(_DONE.search(before)) and not _BY.search(before)
 
 
 def read_target(text: str | None) -> Target | None:
