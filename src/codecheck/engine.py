@@ -94,8 +94,57 @@ class Engine:
                 if self.progress:
                     self.progress(f"[{number}/{len(files)}] {path}")
                 self.check_file(path, named, results)
+        self.check_together(results)
         suppressions.apply_config(results, self.config, self.registry.rules.values())
         return results
+
+    def check_together(self, results: Results) -> None:
+        """Rules that read several inputs of the run together (``Rule.together``), once every
+        file has been checked on its own. The documents are read again here, so that this
+        works the same with --jobs; a file that could not be read takes no part."""
+        together = [r for r in self.rules if r.together]
+        if not together:
+            return
+        unreadable = {p.path for p in results.problems}
+        by_kind: dict[str, list[str]] = {}
+        for summary in results.files:
+            if summary.path not in unreadable:
+                by_kind.setdefault(summary.kind, []).append(summary.path)
+        wanted = [r for r in together if all(kind in by_kind for kind in r.kinds)]
+        if not wanted:
+            return
+        from codecheck.documents.readers import read_document
+
+        documents: dict[str, list] = {}
+        for kind in {k for r in wanted for k in r.kinds}:
+            documents[kind] = []
+            for path in by_kind[kind]:
+                try:
+                    documents[kind].append(suppressions.prepare(read_document(path)))
+                except InputError:  # read once already; if it cannot be read now, it takes no part
+                    continue
+        wanted = [r for r in wanted if all(documents[kind] for kind in r.kinds)]
+        ctx = DocumentContext(kind="", calendar=self.calendar, as_of=self.as_of, show_values=self.show_values)
+        for rule in wanted:
+            inputs = {kind: documents[kind] for kind in rule.kinds}
+            found: dict[str, list[Finding]] = {}
+
+            def emit(document, block, message: str, *, severity: Severity | None = None, rule=rule) -> None:
+                sink = found.setdefault(document.path, [])
+                self._document_emitter(rule, document.path, sink)(block, message, severity=severity)
+
+            try:
+                rule.check(inputs, ctx, emit)
+            except Exception as exc:  # a bug in one rule must not hide the run's other findings
+                results.problems.append(InputProblem(
+                    ", ".join(d.path for docs in inputs.values() for d in docs),
+                    f"codecheck failed on rule {rule.id} ({type(exc).__name__}: {exc}); this is a bug, please report it"))
+                continue
+            for kind_documents in inputs.values():
+                for document in kind_documents:
+                    if document.path in found:
+                        results.findings.extend(suppressions.filter_document(
+                            found.pop(document.path), document, self.registry.rules.values(), results))
 
     def check_file(self, path: Path, named: bool, results: Results) -> None:
         """Check one file into `results`; whatever goes wrong is one line about this file."""
@@ -227,7 +276,7 @@ class Engine:
         ctx = DocumentContext(kind=kind, calendar=self.calendar, as_of=self.as_of, show_values=self.show_values)
         found: list[Finding] = []
         for rule in self.rules:
-            if kind in rule.kinds:
+            if kind in rule.kinds and not rule.together:
                 rule.check(document, ctx, self._document_emitter(rule, str(path), found))
         results.findings.extend(suppressions.filter_document(found, document, self.registry.rules.values(), results))
 

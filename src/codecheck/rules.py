@@ -62,6 +62,11 @@ class Rule(BaseModel):
     statements: tuple[Any, ...] = Field(default=(), exclude=True, repr=False)
     """For a document rule that reads statements: which (filters with ``matches(statement)``),
     so ``--format statements`` can say which rules used each statement."""
+    together: bool = False
+    """True for a rule that reads several inputs of one run together (an improvement plan with
+    the self-assessment it answers): it runs once after every file is checked, when the run has
+    an input of each of its kinds, and its check gets ``{kind: [Document, ...]}`` and an emit
+    that takes the document a finding is in: ``emit(document, block, message)``."""
     omission: bool = False
     """True for a rule that reports what a document does not say (never an error, grouped
     at the end of a file's output); False for one that points at what is there."""

@@ -181,3 +181,93 @@ def overdue(document: Document, ctx, emit) -> None:
             continue
         state = f"the status is {_quote(item.status.rstrip(' .;'))}" if item.status.strip() else "no status is given"
         emit(item.block, f"{item.where}: target {item.target.label()} has passed and {state}")
+
+
+# --- IP006 / IP007: the plan and the self-assessment of the same run --------------------------
+#
+# Given together (`codecheck check plan.docx self-assessment.pdf`), each No / In progress /
+# Partial on the form should have an item in the plan, and each item of the plan a row on the
+# form that is not already a Yes.
+
+FORM = "self_assessment"
+
+
+def _together(**kw) -> Callable[[Callable], Rule]:
+    def wrap(fn: Callable) -> Rule:
+        rule = _rule(**kw)(fn)
+        return rule.model_copy(update={"kinds": (KIND, FORM), "together": True})
+
+    return wrap
+
+
+def _forms_and_plans(inputs: dict) -> tuple[list, list]:
+    from codecheck.selfassessment.parse import parsed as parsed_form
+
+    forms = [parsed_form(d) for d in inputs.get(FORM, [])]
+    forms = [f for f in forms if not f.superseded]  # a 2022-Code form is SA007's to report
+    plans = [(d, parsed(d)) for d in inputs.get(KIND, [])]
+    return forms, plans
+
+
+def _covers(item: Item, number: str) -> bool:
+    return any(n == number or n.split("(")[0] == number for n in item.numbers)
+
+
+@_together(
+    id="IP006",
+    name="improvement-plan-missing-item",
+    summary="A provision the self-assessment does not meet has no item in the improvement plan",
+    rationale="""Where the self-assessment says No, In progress or Partial, the landlord has found a
+        requirement of the Code it does not yet meet; the improvement plan is where it says what it
+        will do and by when. A No with no plan item is a gap nobody is tracking. Runs when the plan
+        and the form are checked in the same run.""",
+    breach="form: 6.4 | ... | No ; plan: items for 5.6 and 9.8 only",
+    compliant="form: 6.4 | ... | No ; plan: 6.4 | New extension letter | June 2025 | In progress",
+)
+def form_row_without_item(inputs: dict, ctx, emit) -> None:
+    from codecheck.selfassessment.parse import ANSWER_LABELS, IN_PROGRESS, NO, PARTIAL
+
+    forms, plans = _forms_and_plans(inputs)
+    if not plans:
+        return
+    items = [item for _, plan in plans for item in plan.items]
+    names = ", ".join(sorted({d.path for d, _ in plans}))
+    for form in forms:
+        for entry in form.entries:
+            if entry.answer in (NO, IN_PROGRESS, PARTIAL) and not any(_covers(i, entry.number) for i in items):
+                emit(form.document, entry.block, f"{entry.reference} is answered {ANSWER_LABELS[entry.answer]} "
+                                                 f"but has no item in the improvement plan ({names})")
+
+
+@_together(
+    id="IP007",
+    name="improvement-plan-item-not-on-form",
+    summary="A plan item names a provision the self-assessment answers Yes, or does not assess",
+    rationale="""The plan answers the self-assessment: an item for a provision the form says is met, or
+        does not assess at all, means one of the two documents is out of date. Runs when the plan and
+        the form are checked in the same run.""",
+    breach="plan: 6.3 | Respond within 10 working days | March 2025 ; form: 6.3 | ... | Yes",
+    compliant="plan: 6.3 | ... ; form: 6.3 | ... | In progress",
+)
+def item_without_form_row(inputs: dict, ctx, emit) -> None:
+    from codecheck.selfassessment.parse import YES
+
+    forms, plans = _forms_and_plans(inputs)
+    if not forms:
+        return
+    answers: dict[str, str | None] = {}
+    for form in forms:
+        for entry in form.entries:
+            answers.setdefault(entry.number, entry.answer)
+    names = ", ".join(sorted(f.document.path for f in forms))
+    for document, plan in plans:
+        for item in plan.items:
+            for number in item.numbers:
+                base = number.split("(")[0]
+                if not known(base):
+                    continue  # IP001 reports a provision the Code does not have
+                if base not in answers:
+                    emit(document, item.block, f"{item.where}: {base} is not on the self-assessment ({names})")
+                elif answers[base] == YES:
+                    emit(document, item.block, f"{item.where}: the self-assessment answers {base} Yes ({names}); "
+                                               "one of the two is out of date")
