@@ -124,3 +124,27 @@ def test_a_date_to_comply_that_has_passed_and_a_date_that_only_records(tmp_path,
 
     rules = [f["rule"] for f in json.loads(result.output)["findings"]]
     assert rules == expect, result.output
+
+
+def test_a_row_whose_number_the_page_lost_is_not_missing(tmp_path):
+    from click.testing import CliRunner
+
+    from codecheck.cli import main
+    import json
+
+    path = tmp_path / "self-assessment.md"
+    path.write_text(
+        "| Provision | Requirement | Comply | Evidence |\n|---|---|---|---|\n"
+        "| 6.2 | Complaints must be acknowledged, defined and logged at stage 1 of the complaints procedure "
+        "within five working days of the complaint being received. | Yes | Policy 4 |\n"
+        "|  | Landlords must issue a full response to stage 1 complaints within 10 working days of the "
+        "complaint being acknowledged. | Yes | Policy 5 |\n"
+        "| 6.4 | Landlords must inform the resident of the expected timescale for response if an extension "
+        "beyond 10 working days is needed | Yes | Letter 7 |\n"
+        "| 6.5 | When an organisation informs a resident about an extension, they must provide the contact "
+        "details of the Ombudsman. | Yes | Letter 7 |\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--select", "SA001", "--format", "json"])
+    findings = json.loads(result.output)["findings"]
+    about_63 = [f for f in findings if f["message"].startswith("6.3")]
+    assert [(f["severity"], f["line"]) for f in about_63] == [("info", 4)]
+    assert "without its number" in about_63[0]["message"]

@@ -28,6 +28,7 @@ from codecheck.selfassessment.parse import (
     code_text,
     number_key,
     parsed,
+    similarity,
     summarise,
     words,
     wrong_text,
@@ -232,11 +233,30 @@ def provision_missing(document: Document, ctx, emit) -> None:
         for number in musts:
             if number in present:
                 continue
+            unnumbered = _words_without_number(form, number)
+            if unnumbered is not None:
+                # The page lost the row's number (an image, a merged cell), not the row.
+                emit(unnumbered, f"{number}'s words are on the form without its number: the row is read as "
+                                 f"{number}; check its answer on the form itself", severity=Severity.INFO)
+                continue
             before = [e for e in ordered if number_key(e.number) < number_key(number)]
             where = before[-1].block if before else None
             after = f" (expected after {before[-1].number})" if before else ""
             elsewhere = f"; its words appear under {found_under[number]}" if number in found_under else ""
             emit(where, f"{number} is not on the form{after}: {_quote(_words_of(number), 60)} is not assessed{elsewhere}")
+
+
+def _words_without_number(form: Form, number: str) -> Block | None:
+    """The block where a provision's own words stand with no number in front of them, if any:
+    most of the Code's words for it, in order, in one line or table cell of the form."""
+    own = code_text().words.get(number)
+    if not own or len(own) < 8:
+        return None
+    for block in form.document.blocks:
+        said = words(block.text)
+        if len(said) >= len(own) * 0.6 and similarity(said, own).recall >= 0.8:
+            return block
+    return None
 
 
 # --- SA002: no answer ---------------------------------------------------------------------------
