@@ -111,7 +111,9 @@ def write(path: Path, findings: Iterable[Finding]) -> dict:
     path = Path(path)
     doc = build(findings, path.parent)
     try:
-        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        from codecheck.outputs import write_text_atomic
+
+        write_text_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
     return doc

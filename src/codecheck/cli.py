@@ -8,17 +8,39 @@ unreadable input. Errors are one clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import sys
 import textwrap
 from pathlib import Path
 
-import click
 
-from codecheck import __version__
+def _interrupted_while_starting(signum, frame) -> None:  # pragma: no cover - timing dependent
+    """Ctrl-C while codecheck's modules load: nothing is written yet, so stop at once, in one line."""
+    os.write(2, b"codecheck: interrupted\n")
+    os._exit(130)
+
+
+def _guard_startup(on: bool) -> None:
+    try:
+        if on and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _interrupted_while_starting)
+        elif not on and signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no signals here
+        pass
+
+
+_guard_startup(True)  # until the end of this module's imports (see the bottom of the file)
+
+import click  # noqa: E402
+
+from codecheck import __version__  # noqa: E402
 from codecheck.errors import CodecheckError, UsageError
 from codecheck.findings import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class DefaultToCheck(click.Group):
@@ -28,6 +50,21 @@ class DefaultToCheck(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context):
+        # Ctrl-C: one line and exit 130, never a traceback nor click's "Aborted!" with exit 1
+        # (which would read as "findings"); outputs are written atomically, so none is partial.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _interrupted()
+
+
+def _interrupted() -> "NoReturn":  # noqa: F821
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)  # clear a progress line
+    click.echo("codecheck: interrupted", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _fail(message: str) -> "NoReturn":  # noqa: F821
@@ -54,6 +91,15 @@ def _progress_reporter():
             click.echo(f"\r\033[K{message[-100:]}", err=True, nl=False)
 
     return show
+
+
+def config_files(config_path: Path | None, config) -> list[Path]:
+    """The configuration file(s) a run reads, so that no output is written over them."""
+    files = [config_path] if config_path else []
+    source = getattr(config, "source", None)
+    if source:
+        files.append(Path(source.removesuffix(" [tool.codecheck]")))
+    return files
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -99,6 +145,7 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
     """Check case records, policies, letter templates and self-assessments against the Code."""
     from codecheck.config import load_config
     from codecheck.engine import Engine
+    from codecheck.outputs import refuse_overwriting_inputs
     from codecheck.registry import default_registry
 
     try:
@@ -116,6 +163,10 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
             raise UsageError("no rules left to run after --select/--ignore")
         engine = Engine(registry, config, rules, _as_of(as_of), kind=kind, show_values=show_values,
                         jobs=jobs, progress=_progress_reporter())
+        refuse_overwriting_inputs([("-o", output), ("--write-baseline", write_baseline)],
+                                  [*paths, *config_files(config_path, config)],
+                                  walked=lambda child: not engine._excluded(child))
+        refuse_overwriting_inputs([("-o", output)], [baseline_path])
         results = engine.run(paths)
         if engine.progress:
             click.echo("\r\033[K", err=True, nl=False)
@@ -131,8 +182,10 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
     except CodecheckError as exc:
         _fail(str(exc))
     if output:
+        from codecheck.outputs import write_text_atomic
+
         try:
-            output.write_text(text, encoding="utf-8")
+            write_text_atomic(output, text)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror or exc}")
     else:
@@ -239,11 +292,14 @@ def run() -> None:  # pragma: no cover - console entry point guard
         main(standalone_mode=True)
     except CodecheckError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:  # before a command was invoked (main's own guard is DefaultToCheck.invoke)
+        _interrupted()
 
 
 from codecheck.report.command import report as _report_command  # noqa: E402  (codecheck report: issue 5)
 
 main.add_command(_report_command)
+_guard_startup(False)  # from here a Ctrl-C is a KeyboardInterrupt, handled by DefaultToCheck.invoke
 
 
 if __name__ == "__main__":  # pragma: no cover

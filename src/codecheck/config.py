@@ -78,6 +78,10 @@ class Config(BaseModel):
     for labels codecheck cannot read: {"Formal": 1, "Review": 2}."""
     homes: int | None = Field(default=None, ge=1)
     """Homes the landlord owns, for the Tenant Satisfaction Measure CH01 in `codecheck report`."""
+    categories: list[str] = Field(default_factory=list)
+    """The landlord's category names, for `codecheck report`: only these are shown (case and spacing
+    ignored); any other category value is counted as "other (not in the configured list)" unless
+    --show-values is given, since a free-text category may name a resident."""
     sheet: str | None = None
     """Excel workbooks: the sheet holding the case records (default: the first sheet)."""
 
@@ -162,7 +166,36 @@ def parse_config(data: object, source: str) -> Config:
 
 
 def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
-    """Load --config FILE, else codecheck.yaml, else [tool.codecheck] in pyproject.toml, else defaults."""
+    """Load --config FILE, else codecheck.yaml, else [tool.codecheck] in pyproject.toml, else defaults.
+
+    Whatever the file holds, the outcome is a Config or one ConfigError naming the file."""
+    try:
+        return _load_config(path, cwd)
+    except (RecursionError, MemoryError) as exc:
+        where = path or _found_in(cwd or Path.cwd())
+        raise ConfigError(f"{where}: too large or deeply nested to read as a configuration "
+                          f"({type(exc).__name__})") from None
+
+
+def _found_in(cwd: Path) -> Path:
+    for name in (*CONFIG_NAMES, "pyproject.toml"):
+        if (cwd / name).is_file():
+            return cwd / name
+    return cwd  # pragma: no cover - only a file found can be too deep
+
+
+def _tool_section(data: dict, source: str) -> object:
+    """``[tool.codecheck]`` of a parsed TOML file (None if absent); a ``tool`` that is not a
+    table (``tool = 5``) is an error naming the file, not a traceback."""
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{source}: `tool` must be a table ([tool.codecheck]), not {type(tool).__name__}")
+    return tool.get("codecheck")
+
+
+def _load_config(path: Path | None, cwd: Path | None) -> Config:
     cwd = cwd or Path.cwd()
     if path is not None:
         return _load_file(Path(path))
@@ -175,7 +208,9 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
-        section = data.get("tool", {}).get("codecheck")
+        except OSError as exc:
+            raise ConfigError(f"{pyproject}: cannot be read: {exc.strerror or exc}") from None
+        section = _tool_section(data, str(pyproject))
         if section is not None:
             return parse_config(section, f"{pyproject} [tool.codecheck]")
     return Config()
@@ -193,7 +228,8 @@ def _load_file(path: Path) -> Config:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        data = data.get("tool", {}).get("codecheck", data)
+        section = _tool_section(data, str(path))
+        data = data if section is None else section
     else:
         _, data = yamlfile.parse(text, str(path))
     return parse_config(data, str(path))

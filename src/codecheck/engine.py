@@ -180,19 +180,53 @@ class Engine:
             results.problems.append(InputProblem(
                 str(path), f"codecheck failed on this file ({type(exc).__name__}: {exc}); this is a bug, please report it"))
 
-    def _run_parallel(self, files: list[tuple[Path, bool]]) -> list[Results]:
-        """Check files in worker processes; results come back in the order of `files`."""
-        from concurrent.futures import ProcessPoolExecutor
+    def _run_parallel(self, files: list[tuple[Path, bool]], pool=None) -> list[Results]:
+        """Check files in worker processes; results come back in the order of `files`.
 
-        setup = _WorkerSetup(self.config, [r.id for r in self.rules], self.as_of, self.kind, self.show_values)
-        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(setup,)) as pool:
-            futures = [pool.submit(_check_in_worker, str(path), named) for path, named in files]
-            parts = []
+        A worker that dies (killed, out of memory: BrokenProcessPool) makes each file it
+        had not returned an input problem; the other files' results are kept. Ctrl-C
+        (KeyboardInterrupt) stops the workers at once and is raised again for the CLI.
+        ``pool`` is an executor to use instead of a new process pool (tests)."""
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        if pool is None:
+            setup = _WorkerSetup(self.config, [r.id for r in self.rules], self.as_of, self.kind, self.show_values)
+            pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(setup,))
+        parts: list[Results] = []
+        try:
+            futures = []
+            for path, named in files:
+                try:
+                    futures.append(pool.submit(_check_in_worker, str(path), named))
+                except BrokenProcessPool:
+                    futures.append(None)  # the pool broke while submitting: not checked
             for number, ((path, _), future) in enumerate(zip(files, futures), 1):
-                parts.append(future.result())
+                parts.append(self._worker_result(path, future))
                 if self.progress:
                     self.progress(f"[{number}/{len(files)}] {path}")
-            return parts
+        except BaseException:  # Ctrl-C (or a bug here): stop the workers now, not after every file
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
+        return parts
+
+    def _worker_result(self, path: Path, future) -> Results:
+        """A worker's results for one file, or that file as an input problem."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            if future is None:
+                raise BrokenProcessPool("not submitted")
+            return future.result()
+        except BrokenProcessPool:
+            message = ("not checked: the worker process checking it stopped unexpectedly "
+                       "(killed, or out of memory); run again, or without --jobs")
+        except Exception as exc:  # e.g. a result that cannot be sent back: this file only
+            message = f"codecheck failed on this file ({type(exc).__name__}: {exc}); this is a bug, please report it"
+        part = Results(as_of=self.as_of, rules=[])
+        part.problems.append(InputProblem(str(path), message))
+        return part
 
     def _unsupported(self, path: Path, kind: str | None) -> str:
         readers = sorted({ext for r in self.registry.readers for ext in r.extensions})
@@ -317,8 +351,27 @@ class _WorkerSetup:
 _worker_engine: "Engine | None" = None
 
 
+def _stop_pool(pool) -> None:
+    """Cancel what has not started and end the worker processes (Ctrl-C: do not wait for them)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    for process in processes:
+        try:
+            process.terminate()
+        except Exception:  # pragma: no cover - already gone
+            pass
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+    except Exception:  # pragma: no cover - stopping must not raise over the interrupt
+        pass
+
+
 def _init_worker(setup: _WorkerSetup) -> None:
     global _worker_engine
+    import signal
+
+    # Ctrl-C is the parent's to handle (it stops the workers): a worker that took it too
+    # would print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from codecheck.registry import default_registry, with_severity
 
     registry = default_registry()

@@ -167,3 +167,41 @@ def format_date(day: "dt.date | np.datetime64") -> str:
             _FORMATTED_TEXT[iso] = text
         return text
     return day.strftime("%d/%m/%Y")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+_SEPARATORS = {" ": "spaces", "/": "slashes", "-": "hyphens", ".": "full stops", ",": "commas", ":": "colons",
+               "'": "apostrophes", "(": "brackets", ")": "brackets", "+": "plus signs", "@": "@ signs"}
+
+
+def describe_shape(text: str) -> str:
+    """Describe a cell by its shape, never its content, for messages that must not
+    quote a resident's details: ``07700 900123`` is "a value of 11 digits and
+    spaces", ``Flat 3 Elm Road`` "a value of 4 words with letters and digits"."""
+    s = " ".join(str(text).split())
+    if not s:
+        return "a blank value"
+    words = s.split(" ")
+    letters = any(c.isalpha() for c in s)
+    digits = sum(c.isdigit() for c in s)
+    if not letters and digits:
+        seps = []
+        for c in s:
+            if not c.isdigit():
+                name = _SEPARATORS.get(c, "other characters")
+                if name not in seps:
+                    seps.append(name)
+        if not seps:
+            return f"a value of {_plural(digits, 'digit')}"
+        listed = seps[0] if len(seps) == 1 else ", ".join(seps[:-1]) + " and " + seps[-1]
+        return f"a value of {_plural(digits, 'digit')} and {listed}"
+    if len(words) > 1:
+        kinds = "letters and digits" if digits else "letters" if letters else "other characters"
+        return f"a value of {len(words)} words with {kinds}"
+    if s.isalpha():
+        return f"a value of one word of {_plural(len(s), 'letter')}"
+    kinds = "letters and digits" if digits else "letters and other characters"
+    return f"a value of one word of {len(s)} characters with {kinds}"

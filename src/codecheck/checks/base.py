@@ -21,11 +21,11 @@ from typing import Any, Callable, Protocol
 import numpy as np
 
 from codecheck.calendar import WorkingCalendar
-from codecheck.columns import DATE_COLUMNS, NON_PERSONAL, YES_NO_COLUMNS
+from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 from codecheck.rules import CASES, Rule
-from codecheck.values import format_date
+from codecheck.values import _ISO, _NUMERIC, _WORDS, describe_shape, format_date
 
 
 @dataclass
@@ -104,14 +104,23 @@ SAFE_WORDS = frozenset(
 )
 
 
-def shown(ctx: CheckContext, column: str, value: str) -> str:
-    """The value, where it cannot carry a resident's details: short values of
-    process columns whose words are all date-like or yes/no-like (labels such as
-    stage may use any words), or anything with --show-values."""
-    if ctx.show_values:
-        return repr(value)
-    words = re.findall(r"[a-z]+", value.lower())
-    typed = column in DATE_COLUMNS or column in YES_NO_COLUMNS
-    if column in NON_PERSONAL and len(value) <= 24 and (not typed or all(w in SAFE_WORDS for w in words)):
-        return repr(value)
-    return f"(value not shown, {len(value)} characters; --show-values shows it)"
+def shown(ctx: CheckContext, column: str, value: str, brackets: bool = False) -> str:
+    """The value as a message may write it. With --show-values, the value itself.
+    Otherwise only what cannot carry a resident's details is quoted: in a date
+    column a value written like a date ('31/02/2024') or of date-like words only, in a
+    yes/no column a value of date-like or yes/no-like words and no digits ('maybe').
+    Anything else (a stage label, a record type, a name, a phone number) is
+    described by its shape: '(a value of 11 digits and spaces; --show-values shows it)'.
+    ``brackets``: a quoted value in brackets too, as the shape always is."""
+    if ctx.show_values or _quotable(column, value):
+        return f"({value!r})" if brackets else repr(value)
+    return f"({describe_shape(value)}; --show-values shows it)"
+
+
+def _quotable(column: str, value: str) -> bool:
+    s = value.strip().lower()
+    if not s or len(s) > 24 or not all(w in SAFE_WORDS for w in re.findall(r"[a-z]+", s)):
+        return False
+    if column in DATE_COLUMNS:
+        return bool(_ISO.match(s) or _NUMERIC.match(s) or _WORDS.match(s) or not re.search(r"\d", s))
+    return column in YES_NO_COLUMNS and not re.search(r"\d", s)

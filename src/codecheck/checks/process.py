@@ -87,7 +87,7 @@ def _stage_number(label: str) -> int:
 def extra_named_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
     for i in indexes(cases.complaints & (stage_numbers(cases, ctx) == 0)):
-        emit(i, f"recorded at an extra named stage ({shown(ctx, 'stage', labels[i])}); the Code allows stage 1 and stage 2 only",
+        emit(i, f"recorded at an extra named stage {shown(ctx, 'stage', labels[i], brackets=True)}; the Code allows stage 1 and stage 2 only",
              column="stage")
 
 
@@ -105,7 +105,7 @@ def third_stage(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     labels = cases.text("stage")
     numbers = stage_numbers(cases, ctx)
     for i in indexes(cases.complaints & (numbers >= 3)):
-        emit(i, f"recorded at stage {numbers[i]} ({shown(ctx, 'stage', labels[i])}); the Code allows two stages, "
+        emit(i, f"recorded at stage {numbers[i]} {shown(ctx, 'stage', labels[i], brackets=True)}; the Code allows two stages, "
                 "stage 2 being the final response", column="stage")
 
 

@@ -28,12 +28,27 @@ _BLOCK = frozenset(
     }
     | _HEADINGS
 )
+# A "<" that cannot open markup is text; the parser would hand it over one
+# character at a time (slowly), so it is stood in for by NUL first (decode_text
+# refuses text with NULs, so none is there) and put back in data and comments.
+_LONE_LT = re.compile(r"<(?![A-Za-z/!?])")
+_LT_STAND_IN = "\x00"
+# Markup left open (a comment, tag or quote never closed) makes the standard
+# parser rescan the rest of the file from each such "<" when it closes: a few are
+# a mistake in a template, but thousands in a large file would take hours. The
+# parser may rescan this many characters in all (about a second at worst).
+_MAX_RESCAN = 4_000_000
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+class _TooMuchOpenMarkup(Exception):
+    pass
 
 
 class _Extractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.rescanned = 0  # characters scanned in vain for the end of open markup
         self.blocks: list[Block] = []
         self.comments: list[Block] = []
         self.heading: str | None = None
@@ -109,6 +124,7 @@ class _Extractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skipping():
             return
+        data = data.replace(_LT_STAND_IN, "<")
         line = self.getpos()[0]
         if not self._pre:
             self._add(data, line)
@@ -119,6 +135,7 @@ class _Extractor(HTMLParser):
             self._add(piece, line + offset)
 
     def handle_comment(self, data: str) -> None:
+        data = data.replace(_LT_STAND_IN, "<")
         if data.lstrip().startswith(("[if", "<![endif", "[endif")):
             return  # conditional comment for Outlook / old IE: markup, not a note
         text = normalize_whitespace(data)
@@ -128,6 +145,29 @@ class _Extractor(HTMLParser):
     def close(self) -> None:
         super().close()
         self._flush()
+
+    # -- bounded work on markup left open ----------------------------------
+    def _counted(self, result: int, i: int) -> int:
+        if result < 0:
+            self.rescanned += len(self.rawdata) - i
+            if self.rescanned > _MAX_RESCAN:
+                raise _TooMuchOpenMarkup
+        return result
+
+    def parse_starttag(self, i: int) -> int:
+        return self._counted(super().parse_starttag(i), i)
+
+    def parse_endtag(self, i: int) -> int:
+        return self._counted(super().parse_endtag(i), i)
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        return self._counted(super().parse_comment(i, report), i)
+
+    def parse_pi(self, i: int) -> int:
+        return self._counted(super().parse_pi(i), i)
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._counted(super().parse_html_declaration(i), i)
 
 
 def _fallback_encoding(data: bytes) -> str:
@@ -146,8 +186,12 @@ def read_html(path: str | os.PathLike[str]) -> Document:
     text = decode_text(data, name, fallback=_fallback_encoding(data))
     parser = _Extractor()
     try:
-        parser.feed(text.replace("\r\n", "\n").replace("\r", "\n"))
+        parser.feed(_LONE_LT.sub(_LT_STAND_IN, text.replace("\r\n", "\n").replace("\r", "\n")))
         parser.close()
+    except _TooMuchOpenMarkup:
+        raise InputError(
+            name, "is not readable HTML: too many tags, comments or quotes are left open"
+        ) from None
     except (AssertionError, ValueError) as exc:  # malformed markup the parser gives up on
         raise InputError(name, f"is not readable HTML: {exc}") from None
     return Document(path=name, format="html", blocks=parser.blocks, comments=parser.comments)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import weakref
 from itertools import islice
 from pathlib import Path
@@ -26,7 +27,7 @@ from codecheck.errors import InputError
 from codecheck.readers import cases_arrow
 from codecheck.readers.base import CASES, CaseSource
 from codecheck.records import CaseBatch
-from codecheck.values import DateColumnParser
+from codecheck.values import DateColumnParser, UnreadableValue, describe_shape, parse_date
 
 _SNIFF_BYTES = 64 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
@@ -113,8 +114,26 @@ def map_headers(header: list[str], config: Config, path: str) -> tuple[dict[str,
 
 
 def _list(header: list[str], most: int = 8) -> str:
+    """The headers, for a message; a first row that looks like data (a file with
+    no header row) is not quoted, since its cells are a resident's record."""
+    data = [i for i, h in enumerate(header) if _looks_like_data(h)]
+    if data:
+        return (f"none: the first row, of {len(header)} fields, looks like data, not headers: field {data[0] + 1} "
+                f"holds {describe_shape(header[data[0]])}; is the header row missing?")
     shown = ", ".join(repr(h) for h in header[:most])
     return shown + (f" and {len(header) - most} more" if len(header) > most else "") if header else "none"
+
+
+def _looks_like_data(cell: str) -> bool:
+    """A date, a number of three digits or more (a phone number, a case reference)
+    or a long text: not what a column header looks like."""
+    text = cell.strip()
+    if len(text) > 60 or re.search(r"\d{3}", text):
+        return True
+    try:
+        return parse_date(text) is not None
+    except UnreadableValue:
+        return False
 
 
 class CsvCaseReader:

@@ -29,6 +29,13 @@ def render(report, fmt: str) -> str:
     return render_html(report)
 
 
+def _excluded(path: Path, patterns: list[str]) -> bool:
+    """As the check engine's folder walk: `exclude:` globs leave a file out."""
+    import fnmatch
+
+    return any(fnmatch.fnmatch(path.as_posix(), p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+
+
 @click.command("report")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--period", required=True, metavar="START..END",
@@ -45,16 +52,19 @@ def render(report, fmt: str) -> str:
 @click.option("--year-start", type=click.IntRange(1, 12), default=4, show_default=True,
               help="Month the financial year starts: quarter 1 begins then (4 = April; 1 = calendar quarters).")
 @click.option("--title", help="Heading of the report [default: Complaints performance report].")
-def report(paths, period, homes, fmt, output, as_of, config_path, region, year_start, title) -> None:
+@click.option("--show-values", is_flag=True,
+              help="Show every category as recorded; otherwise only those listed in `categories:` in the config.")
+def report(paths, period, homes, fmt, output, as_of, config_path, region, year_start, title, show_values) -> None:
     """Build the complaints performance report for the governing body (Code 9.6,
     9.7, 8.1) with the Tenant Satisfaction Measures CH01 and CH02.
 
     \b
     codecheck report cases.csv --period 2024-04-01..2025-03-31 --homes 5000 -o board.html
     """
-    from codecheck.cli import _as_of, _fail
+    from codecheck.cli import _as_of, _fail, config_files
     from codecheck.config import load_config
     from codecheck.errors import CodecheckError
+    from codecheck.outputs import refuse_overwriting_inputs, write_text_atomic
     from codecheck.report.figures import build_report, parse_period
 
     fmt = fmt or (SUFFIXES.get(output.suffix.lower(), "html") if output else "html")
@@ -63,8 +73,10 @@ def report(paths, period, homes, fmt, output, as_of, config_path, region, year_s
         if region:
             config = config.model_copy(update={"region": region})
         homes = homes or getattr(config, "homes", None)
+        refuse_overwriting_inputs([("-o", output)], [*paths, *config_files(config_path, config)],
+                                  walked=lambda child: not _excluded(child, config.exclude))
         built, results = build_report(paths, config, parse_period(period, year_start), _as_of(as_of), homes=homes,
-                                      year_start=year_start, title=title)
+                                      year_start=year_start, title=title, show_values=show_values)
     except CodecheckError as exc:
         _fail(str(exc))
     if results.problems:
@@ -74,7 +86,7 @@ def report(paths, period, homes, fmt, output, as_of, config_path, region, year_s
     text = render(built, fmt)
     if output:
         try:
-            output.write_text(text, encoding="utf-8")
+            write_text_atomic(output, text)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror or exc}")
         click.echo(f"codecheck: wrote {output} ({fmt})", err=True)

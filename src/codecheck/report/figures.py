@@ -253,6 +253,28 @@ def category_label(text: str) -> tuple[str, str]:
     return (shown.casefold(), shown) if shown else ("", NO_CATEGORY)
 
 
+OTHER_CATEGORY = "other (not in the configured list)"
+
+
+def category_classifier(names: Iterable[str], show_values: bool = False):
+    """``classify(text) -> (key, label)`` for the report's categories. A category is
+    free text and may name a resident, so only the configured names (`categories:`
+    in codecheck.yaml; case and spacing ignored) are shown, in their configured
+    spelling; any other value is counted as OTHER_CATEGORY. With --show-values,
+    every value is shown as recorded."""
+    configured = {" ".join(n.split()).casefold(): " ".join(n.split()) for n in names if str(n).strip()}
+
+    def classify(text: str) -> tuple[str, str]:
+        key, label = category_label(text)
+        if show_values or not key:
+            return key, label
+        if key in configured:
+            return key, configured[key]
+        return "\0other", OTHER_CATEGORY
+
+    return classify
+
+
 # -- counting ---------------------------------------------------------------------------
 
 #: The rules whose columns decide a step, so that a row the engine cannot judge
@@ -287,6 +309,7 @@ class Tally:
         self.registry = registry
         self.ctx = ctx
         self.unchecked = 0
+        self.categorise = category_classifier((), ctx.show_values)
 
     @staticmethod
     def _index(dates: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -378,7 +401,7 @@ class Tally:
 
         self.add_group("outcome1", _same(outcome_class), cases.text("stage1_outcome"), accepted, q1)
         self.add_group("outcome2", _same(outcome_class), cases.text("stage2_outcome"), stage2, q2)
-        self.add_group("category", category_label, cases.text("category"), accepted, q1)
+        self.add_group("category", self.categorise, cases.text("category"), accepted, q1)
         self.add_group("refusal", _same(refusal_type), cases.text("refusal_reason"), refused, q1)
 
         self.add("referred", complaints & ~np.isnat(cases.dates("ombudsman_referral_date")), q1)
@@ -668,17 +691,19 @@ class _ReportEngine(Engine):
 
 def build_report(paths: Iterable[str | Path], config: Config, period: tuple[dt.date, dt.date], as_of: dt.date,
                  homes: int | None = None, year_start: int = 4, title: str | None = None,
-                 registry: Registry | None = None) -> tuple[Report | None, Results]:
+                 registry: Registry | None = None, show_values: bool = False) -> tuple[Report | None, Results]:
     """Run the check engine over the paths, counting the report's figures from the
     same batches. Returns (None, results) when an input cannot be read (see
-    ``results.problems``); raises UsageError when there are no case records."""
+    ``results.problems``); raises UsageError when there are no case records.
+    Categories are named only when configured (`categories:`) or with ``show_values``."""
     registry = registry or default_registry()
     rules = registry.select(config.select, config.ignore, config.severity)
     qs, ms = quarters(*period, year_start), months(*period)
     file_columns: dict[str, set[str]] = {}
     sources: list[dict] = []
-    engine = _ReportEngine(registry, config, rules, as_of)
-    tally = Tally(qs, ms, registry, CheckContext(calendar=engine.calendar, as_of=as_of))
+    engine = _ReportEngine(registry, config, rules, as_of, show_values=show_values)
+    tally = Tally(qs, ms, registry, CheckContext(calendar=engine.calendar, as_of=as_of, show_values=show_values))
+    tally.categorise = category_classifier(getattr(config, "categories", ()), show_values)
     engine.wrap = lambda reader: _TallyingReader(reader, tally, file_columns, sources)
     results = engine.run(paths)
     if results.problems:
@@ -716,6 +741,11 @@ def _notes(tally: Tally, results: Results, as_of: dt.date, period: tuple[dt.date
     if odd:
         notes.append(f"{odd} row(s) in the period have a record_type that is neither complaint nor service request and "
                      f"are counted in no figure (finding CD005).")
+    other = int(tally.groups["category"].get("\0other", np.zeros(1, dtype=np.int64)).sum())
+    if other:
+        notes.append(f"{other} stage 1 complaint(s) have a category not in the configured list (`categories:` in "
+                     f"codecheck.yaml) and are counted as {OTHER_CATEGORY}: a category is free text and may name a "
+                     f"resident, so it is not shown.")
     dupes = sum(1 for f in results.findings if f.rule == "CD003")
     if dupes:
         notes.append(f"{dupes} row(s) repeat a case id used by another row (CD003); each row is counted.")
