@@ -38,6 +38,7 @@ import click  # noqa: E402
 from codecheck import __version__  # noqa: E402
 from codecheck.errors import CodecheckError, UsageError
 from codecheck.findings import Severity
+from codecheck.formatters.base import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
@@ -191,7 +192,7 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
     else:
         click.echo(text, nl=False)
     for problem in results.problems:
-        click.echo(f"codecheck: {problem}", err=True)
+        click.echo(printable(f"codecheck: {problem}"), err=True)
     sys.exit(results.exit_code(threshold))
 
 
@@ -201,7 +202,7 @@ def _write_baseline(path: Path, results) -> "NoReturn":  # noqa: F821
 
     if results.problems:
         for problem in results.problems:
-            click.echo(f"codecheck: {problem}", err=True)
+            click.echo(printable(f"codecheck: {problem}"), err=True)
         _fail(f"baseline {path} not written: {len(results.problems)} input(s) could not be read")
     doc = write(path, results.findings)
     n, m = len(results.findings), len(doc["findings"])

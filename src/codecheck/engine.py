@@ -149,10 +149,16 @@ class Engine:
     def check_file(self, path: Path, named: bool, results: Results) -> None:
         """Check one file into `results`; whatever goes wrong is one line about this file."""
         try:
-            size = path.stat().st_size
+            info = path.stat()
         except OSError as exc:
             results.problems.append(InputProblem(str(path), f"cannot be read: {exc.strerror or exc}"))
             return
+        import stat  # (local: this function is all of engine.py that this check touches)
+
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            results.problems.append(InputProblem(str(path), "is not a regular file"))
+            return
+        size = info.st_size
         limit = self.config.max_file_mb * 1024 * 1024
         if size > limit:
             results.problems.append(InputProblem(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -13,3 +14,17 @@ class Formatter(Protocol):
     description: str
 
     def render(self, report: "Report") -> str: ...
+
+
+# C0 and C1 control characters but tab, and DEL: a newline in a case id or file name would start a
+# new output line (in a CI log, "::error ..." is a workflow command); ESC drives the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line: each control character written as an escape (\\n, \\x1b)."""
+    if not _CONTROL.search(text):
+        return text
+    named = {"\n": "\\n", "\r": "\\r"}
+    return _CONTROL.sub(lambda m: named.get(m.group(0), f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256
+                                            else f"\\u{ord(m.group(0)):04x}"), text)

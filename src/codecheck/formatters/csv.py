@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 
+from codecheck.formatters.base import printable
 from codecheck.formatters.json import FINDING_KEYS, finding_record
 from codecheck.results import Results
 
@@ -24,8 +25,10 @@ def safe_cell(value: object) -> object:
     """The value as a spreadsheet should see it: text that a spreadsheet would run as a formula is quoted."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)  # no line breaks or escape bytes inside a cell
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 

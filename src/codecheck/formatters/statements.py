@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from codecheck.findings import Finding
+from codecheck.formatters.base import printable
 from codecheck.formatters.text import OMISSIONS_HEAD, finding_line
 from codecheck.results import Results
 
@@ -85,4 +86,4 @@ class StatementsFormatter:
             out.append("")
         for rest in findings.values():
             out.extend(finding_line(f) for f in rest)
-        return "\n".join(out).rstrip("\n") + "\n"
+        return "\n".join(printable(line) for line in out).rstrip("\n") + "\n"

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 
 from codecheck.findings import Finding
+from codecheck.formatters.base import printable
 from codecheck.results import Results
 
 
@@ -47,7 +48,7 @@ def provision_label(f: Finding) -> str:
 def finding_line(f: Finding) -> str:
     where = location(f)
     case = f" {f.case_id}:" if f.case_id else ""
-    return f"{where}:{case} {provision_label(f)} {f.severity.label}: {f.message}{where_else(f)} [{f.rule}]"
+    return printable(f"{where}:{case} {provision_label(f)} {f.severity.label}: {f.message}{where_else(f)} [{f.rule}]")
 
 
 OMISSIONS_HEAD = "not found in this document"
@@ -85,13 +86,13 @@ class TextFormatter:
     def render(self, results: Results) -> str:
         out: list[str] = []
         for problem in results.problems:
-            out.append(f"{problem}  [input]")
+            out.append(printable(f"{problem}  [input]"))
         out.extend(findings_by_file(results.sorted_findings()))
         if results.show_suppressed:  # --show-suppressed
             for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
                 out.append(f"{finding_line(s.finding)} [suppressed: {s.reason or 'no reason given'}]")
         out.append("")
-        out.extend(self.summary(results))
+        out.extend(printable(line) for line in self.summary(results))
         return "\n".join(out) + "\n"
 
     def summary(self, results: Results) -> list[str]:
