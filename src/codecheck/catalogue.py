@@ -213,3 +213,14 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     Raises ConfigError naming the file and key path if it cannot be read or is invalid.
     """
     return _parse(Path(path) if path is not None else default_catalogue_path())
+
+
+def words_with_items(number: str, items: tuple[str, ...], gap: str = " ... ") -> str | None:
+    """A provision's words with some of its lettered items ("8.1 ... a. ... d. ..."), for a rule
+    about only those items; None when the catalogue cannot give them (explain then looks the
+    provision up itself)."""
+    try:
+        provision = load_catalogue().provision(number)
+        return provision.text + " " + gap.join(f"{item}. {provision.items[item]}" for item in items) + "."
+    except Exception:  # noqa: BLE001 - the catalogue's own errors are reported where it is loaded
+        return None

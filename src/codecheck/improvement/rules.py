@@ -15,23 +15,13 @@ from typing import Callable
 from codecheck.documents.model import Document
 from codecheck.findings import Severity
 from codecheck.improvement.parse import Item, is_done, known, parsed
+from codecheck.catalogue import words_with_items
 from codecheck.rules import Rule
 
 KIND = "improvement_plan"
 
 
-def _code_words() -> str | None:
-    """8.1 with items a and d: the self-assessment and the service improvements it leads to."""
-    try:
-        from codecheck.catalogue import load_catalogue
-
-        p = load_catalogue().provision("8.1")
-        return f"{p.text} a. {p.items['a']} ... d. {p.items['d']}."
-    except Exception:  # noqa: BLE001 - explain falls back to the catalogue lookup
-        return None
-
-
-_WORDS_8_1 = _code_words()
+_WORDS_8_1 = words_with_items("8.1", ("a", "d"))
 
 
 def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, compliant: str,

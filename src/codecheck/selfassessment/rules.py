@@ -13,6 +13,7 @@ from typing import Callable
 
 from codecheck.documents.model import Block, Document
 from codecheck.findings import Severity
+from codecheck.catalogue import words_with_items
 from codecheck.rules import Rule
 from codecheck.targets import find_targets, is_record
 from codecheck.selfassessment.parse import (
@@ -37,18 +38,7 @@ from codecheck.selfassessment.parse import (
 KIND = "self_assessment"
 
 
-def _code_words() -> str | None:
-    """8.1 with its item a: the duty to self-assess against this Code."""
-    try:
-        from codecheck.catalogue import load_catalogue
-
-        p = load_catalogue().provision("8.1")
-        return f"{p.text} a. {p.items['a']}."
-    except Exception:  # noqa: BLE001 - explain falls back to the catalogue lookup
-        return None
-
-
-_WORDS_8_1 = _code_words()
+_WORDS_8_1 = words_with_items("8.1", ("a",))
 
 
 def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, compliant: str,
