@@ -110,7 +110,16 @@ class Engine:
         for summary in results.files:
             if summary.path not in unreadable:
                 by_kind.setdefault(summary.kind, []).append(summary.path)
-        wanted = [r for r in together if all(kind in by_kind for kind in r.kinds)]
+        present = [r for r in together if all(kind in by_kind for kind in r.kinds)]
+        # Compared only when the run names one input of each kind: a folder of several landlords'
+        # forms and plans (the bundled fixtures) is not one plan answering one form.
+        wanted = [r for r in present if all(len(by_kind[kind]) == 1 for kind in r.kinds)]
+        for kinds in dict.fromkeys(r.kinds for r in present if r not in wanted):
+            counts = ", ".join(f"{len(by_kind[kind])} {kind.replace('_', ' ')}{'s' if len(by_kind[kind]) != 1 else ''}"
+                               for kind in kinds)
+            first = next(f for f in results.files if f.kind == kinds[0] and f.path not in unreadable)
+            first.notes.append(f"not compared with each other ({counts} in this run): check one of each "
+                               "together to compare them")
         if not wanted:
             return
         from codecheck.documents.readers import read_document

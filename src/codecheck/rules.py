@@ -65,7 +65,7 @@ class Rule(BaseModel):
     together: bool = False
     """True for a rule that reads several inputs of one run together (an improvement plan with
     the self-assessment it answers): it runs once after every file is checked, when the run has
-    an input of each of its kinds, and its check gets ``{kind: [Document, ...]}`` and an emit
+    exactly one input of each of its kinds (several: a note says they were not compared), and its check gets ``{kind: [Document, ...]}`` and an emit
     that takes the document a finding is in: ``emit(document, block, message)``."""
     omission: bool = False
     """True for a rule that reports what a document does not say (never an error, grouped

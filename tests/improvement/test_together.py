@@ -58,3 +58,13 @@ def test_the_same_with_jobs(tmp_path):
                                        str(tmp_path / "improvement-plan-2025.md"), "--as-of", "2025-04-30",
                                        "--format", "json", "--jobs", "2"], catch_exceptions=False)
     assert json.loads(result.output)["findings"] == one
+
+
+def test_several_of_a_kind_are_not_compared_but_say_so(tmp_path):
+    (tmp_path / "self-assessment-2025.md").write_text(FORM, encoding="utf-8")
+    (tmp_path / "self-assessment-2024.md").write_text(FORM, encoding="utf-8")
+    (tmp_path / "improvement-plan-2025.md").write_text(PLAN, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--as-of", "2025-04-30"], catch_exceptions=False)
+    assert "[IP006]" not in result.output and "[IP007]" not in result.output
+    assert ("not compared with each other (1 improvement plan, 2 self assessments in this run): check one of each "
+            "together to compare them") in result.output
