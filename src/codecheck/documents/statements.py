@@ -31,6 +31,7 @@ The cues are written with the shared vocabulary (:mod:`.vocabulary`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -175,11 +176,6 @@ NO_THIRD_STAGE = _cue(
     r"(?:{abolish_verb}|ended|end)\w*[^.]{0,60}(?:{third_stage_short}|panel)",
     r"(?:{third_stage_short}|panel)[^.]{0,80}{abolished}",
     r"more than (?:two|2) stages",
-)
-NO_SUCH_STAGE = _cue(
-    r"(?:{negation}|no longer|instead of|rather than|replac\w*|remov\w*|abolish\w*|scrap\w*|"
-    r"discontinu\w*|withdr[ae]w\w*|ended)",
-    r"\bonly (?:two|2) stages\b|\bmore than (?:two|2) stages\b",
 )
 STAGE2_DIFFERENT = _cue(
     r"\b(?:different|independent|another|separate|new|more senior|senior|other) "
@@ -373,12 +369,6 @@ def _range_start(text: str, amount: Amount, previous: Amount | None) -> Amount |
 _BARE_RANGE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:to|-)\s*$")
 
 
-def _working_days(amount: Amount) -> int | None:
-    if amount.working_days is not None:
-        return amount.working_days
-    return None
-
-
 def _fewest_working_days(amount: Amount) -> int | None:
     """The fewest working days an amount in calendar days can be (5 in each full week, and up
     to 5 of the days left over, 2 of them possibly a weekend)."""
@@ -402,7 +392,7 @@ def _months(text: str) -> list[tuple[int, int, str, int]]:
     return out
 
 
-def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[Statement]:
+def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
     s = sentence.text
     amounts = [a for a in find_amounts(s) if a.unit != "weeks" or a.number < 53]
     month_amounts = [
@@ -421,13 +411,11 @@ def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[
     complex_cases = bool(COMPLEX.search(s))
     heading_stage = _stage_in(sentence.heading) if sentence.heading else None
     out: list[Statement] = []
-    previous: Amount | None = None
     window_start = 0
     skip_next = False
     for index, amount in enumerate(amounts):
         if skip_next:
             skip_next = False
-            previous = amount
             continue
         following = amounts[index + 1] if index + 1 < len(amounts) else None
         low_amount = amount
@@ -463,8 +451,6 @@ def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[
             step = "respond"  # "within ten working days from acknowledgement": the response
         if step is None:
             step = _step_before(after[:60]) or "other"
-        if step == "escalate" and counted_from is None:
-            pass
         stage = _stage_in(before) or _stage_in(s[: low_amount.start]) or _stage_in(after[:80])
         if stage is None and sentence.before:  # "This will be completed within ...": the sentence before says which
             stage = _stage_in(sentence.before)
@@ -499,7 +485,6 @@ def _timescales(text: Text, sentence: Sentence, kind_stage: int | None) -> list[
                 topic=topic if step not in ("remedy",) else "remedy",
             )
         )
-        previous = high_amount
         window_start = high_amount.end
     return out
 
@@ -533,12 +518,13 @@ def read_sentences(text: Text) -> list[Sentence]:
     out: list[Sentence] = []
     lead_in: str | None = None
     for start, end in text.sentences:
-        block = text.block_at(start)
+        at = bisect.bisect_right(text.starts, start) - 1  # the block the sentence starts in
+        block = text.blocks[at] if at >= 0 else None
         heading = text.normalized_heading(start)
         body = text.text[start:end]
         if heading is not None and heading.strip(" :") == body.strip(" :"):
             heading = None
-        item = block is not None and is_list_item(block.text) and text.starts[text.blocks.index(block)] == start
+        item = block is not None and is_list_item(block.text) and text.starts[at] == start
         if not item:
             lead_in = None
         before = out[-1].text if out and _POINTS_BACK.match(body) else None
@@ -556,7 +542,7 @@ def read(text: Text, kind: str | None = None) -> Reading:
     for index, sentence in enumerate(sentences):
         reading.sentences.append(sentence)
         found: list[Statement] = []
-        found += _timescales(text, sentence, kind_stage)
+        found += _timescales(sentence, kind_stage)
         found += _mentions(sentence, EXTRA_STAGE, "extra_stage", NO_EXTRA_STAGE)
         found += _mentions(sentence, THIRD_STAGE, "third_stage", NO_THIRD_STAGE)
         context = " ".join(t for t in (sentence.before, sentence.lead_in, sentence.text) if t)
