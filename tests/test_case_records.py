@@ -15,7 +15,7 @@ EXPECTED_LABELS = {  # the generator's labels -> the rule ids that report them
     "6.2": "CR602", "6.2-overdue": "CR602", "6.3": "CR603", "6.3-overdue": "CR603", "6.3-ext-late": "CR603",
     "6.4": "CR604", "6.5": "CR605", "6.11": "CR611", "6.13": "CR613", "6.14": "CR614", "6.15": "CR615",
     "6.16": "CR616", "2.1": "CR201", "2.3": "CR203", "2.4": "CR204", "5.2": "CR502", "5.3": "CR503",
-    "5.10": "CR510", "5.11": "CR511", "7.3": "CR703", "DATA-unreadable": "CD001", "DATA-order": "CD002",
+    "5.10": "CR510", "5.11": "CR511", "7.3": "CR703", "7.3-no-due": "CR703B", "DATA-unreadable": "CD001", "DATA-order": "CD002",
     "DATA-duplicate": "CD003",
 }
 
@@ -135,7 +135,9 @@ def test_duplicate_case_ids_across_batches(tmp_path):
 def test_mdy_only_when_configured(tmp_path):
     rows = [{"case_id": "C-1", "received_date": "12/20/2024", "stage1_ack_date": "01/02/2025"}]
     path = write_cases(tmp_path / "cases.csv", rows)
-    assert {f.rule for f in run_paths([path]).findings} == {"CD001", "CD004"}
+    assert {f.rule for f in run_paths([path], config=Config(date_order="dmy")).findings} == {"CD001", "CD004"}
+    unset = run_paths([path])  # no date_order: month-first data stops the file, it is not read day-first
+    assert not unset.findings and "date_order: mdy" in unset.problems[0].message
     config = Config(date_order="mdy")
     assert [f.rule for f in run_paths([path], config=config).findings] == ["CR602"]
 

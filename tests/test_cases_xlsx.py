@@ -341,3 +341,156 @@ def test_flipped_bytes_give_findings_or_a_clear_error(tmp_path, data):
     assert result.exit_code in (0, 1, 2)
     if result.exit_code == 2:
         assert str(path) in result.stderr
+
+
+# -- Excel as officers keep it (issue 12 item 9) -----------------------------------------
+
+from codecheck.readers.cases_xlsx import XlsxCaseReader  # noqa: E402
+
+KEPT_HEADER = ["case_id", "received_date", "category", "stage1_ack_date"]
+KEPT_CASES = [["C-1", "02/12/2024", "Repairs", "03/12/2024"],
+              ["C-2", "20/12/2024", "Damp", "02/01/2025"],  # late: CR602
+              ["C-3", "", "Damp", "03/12/2024"]]  # no received date: a data finding
+
+
+def read_source(path: Path, config: Config | None = None):
+    source = XlsxCaseReader().open(path, config or Config())
+    batches = list(source.batches)
+    return source, batches
+
+
+@pytest.mark.parametrize("totals", [
+    ["Total", 3, None, None], ["Totals", "3", "", ""], ["Grand total", None, 3, None], ["Count", 3.0],
+    ["TOTAL:", "1,204", "12%"], [None, None, None, None, "Total cases", 3], ["Subtotal"], ["Total 3"],
+])
+def test_a_totals_row_is_not_a_case(tmp_path, totals):
+    plain = write_xlsx(tmp_path / "plain.xlsx", [KEPT_HEADER, *KEPT_CASES])
+    kept = write_xlsx(tmp_path / "kept.xlsx", [KEPT_HEADER, *KEPT_CASES, [], totals])
+    assert comparable(run_paths([kept])) == comparable(run_paths([plain]))  # no finding about it, no CD004
+    results = run_paths([kept])
+    assert results.files[0].rows == 3
+    source, batches = read_source(kept)
+    assert [n for b in batches for n in b.rows] == [2, 3, 4]
+    label = next(v for v in totals if v).strip()
+    assert source.notes[-1] == f"row 6 looks like a totals row ({label!r}), not a case; not checked"
+
+
+def test_several_totals_rows_are_one_note(tmp_path):
+    book = write_xlsx(tmp_path / "kept.xlsx", [KEPT_HEADER, KEPT_CASES[0], ["Subtotal", 1], KEPT_CASES[1],
+                                                ["Subtotal", 1], ["Grand total", 2]])
+    source, batches = read_source(book)
+    assert [n for b in batches for n in b.rows] == [2, 4]
+    assert [n for n in source.notes if "totals" in n] == [
+        "rows 3, 5 and 6 look like totals rows ('Subtotal', 'Grand total'), not cases; not checked"]
+
+
+@pytest.mark.parametrize("row", [
+    ["C-9", "01/12/2024", "Total", None],   # a case whose category is "Total"
+    ["Total", "01/12/2024", None, None],    # a date beside the label: a case with an odd id
+    ["Total", None, "Repairs", None],       # text beside the label
+    ["Totally unfair", 3, None, None],      # not the word alone
+])
+def test_rows_that_only_resemble_totals_are_cases(tmp_path, row):
+    book = write_xlsx(tmp_path / "kept.xlsx", [KEPT_HEADER, KEPT_CASES[0], row])
+    source, batches = read_source(book)
+    assert [n for b in batches for n in b.rows] == [2, 3]
+    assert not any("totals" in n for n in source.notes)
+
+
+def test_the_label_in_another_column_than_the_case_id(tmp_path):
+    header = ["Area", "case_id", "received_date"]
+    book = write_xlsx(tmp_path / "kept.xlsx", [header, ["North", "C-1", "02/12/2024"], ["Total", None, None],
+                                               ["Total", "C-2", None]])
+    source, batches = read_source(book)
+    assert [n for b in batches for n in b.rows] == [2, 4]  # row 4 has a case id: a case
+    assert "row 3 looks like a totals row ('Total')" in source.notes[-1]
+
+
+def _merged(tmp_path: Path, rows: list[list], ranges: list[str], before: list[list] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    for row in [*before, *rows]:
+        ws.append(row)
+    for cells in ranges:
+        ws.merge_cells(cells)
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_merged_category_is_filled_down_its_rows_only(tmp_path):
+    rows = [KEPT_HEADER,
+            ["C-1", "02/12/2024", "Damp and mould", "03/12/2024"],
+            ["C-2", "02/12/2024", None, "03/12/2024"],
+            ["C-3", "02/12/2024", None, "03/12/2024"],
+            ["C-4", "02/12/2024", "Repairs", "03/12/2024"],
+            ["C-5", "02/12/2024", None, "03/12/2024"]]
+    book = _merged(tmp_path, rows, ["C2:C4"])
+    source, batches = read_source(book)
+    (batch,) = batches
+    # C-5's blank category stays blank: never the category above it ("Repairs"), never the one merged before
+    assert list(batch.cells["category"]) == ["Damp and mould"] * 3 + ["Repairs", ""]
+    assert any("C2:C4 merged down rows" in n for n in source.notes)
+
+
+def test_a_merged_category_across_a_batch_boundary(tmp_path):
+    rows = [KEPT_HEADER] + [[f"C-{n}", "02/12/2024", "Repairs" if n == 1 else None, ""] for n in range(1, 8)]
+    book = _merged(tmp_path, rows, ["C2:C8"])
+    _, batches = read_source(book, Config(batch_size=2))
+    assert [c for b in batches for c in b.cells["category"]] == ["Repairs"] * 7
+
+
+def test_a_merge_wider_than_one_column_fills_its_first_column(tmp_path):
+    header = ["case_id", "received_date", "category", "stage"]
+    rows = [header, ["C-1", "02/12/2024", "Repairs", None], ["C-2", "02/12/2024", None, None]]
+    source, (batch,) = read_source(_merged(tmp_path, rows, ["C2:D3"]))
+    assert list(batch.cells["category"]) == ["Repairs", "Repairs"]
+    assert list(batch.cells["stage"]) == ["", ""]
+    assert any("C2:D3 merged across columns" in n for n in source.notes)
+
+
+def test_a_merge_from_the_header_into_the_data_is_not_filled(tmp_path):
+    # "category" merged from the header down two rows: the header's text is no case's category.
+    rows = [KEPT_HEADER, ["C-1", "02/12/2024", None, ""], ["C-2", "02/12/2024", None, ""],
+            ["C-3", "02/12/2024", "Repairs", ""]]
+    book = _merged(tmp_path, rows, ["C3:C5", "A1:D1"], before=[["Register"], []])
+    source, (batch,) = read_source(book)
+    assert source.header_row == 3
+    assert list(batch.cells["category"]) == ["", "", "Repairs"]
+    assert any("C3:C5 merged from above the first data row (row 4): not filled down" in n for n in source.notes)
+    assert not any("A1" in n for n in source.notes)  # the title merged across one row: nothing to fill
+
+
+def test_a_title_row_and_a_blank_row_above_the_header(tmp_path):
+    book = write_xlsx(tmp_path / "t.xlsx", [KEPT_HEADER, *KEPT_CASES],
+                      before=[["Complaints register 2024/25"], [None, None]])
+    source, batches = read_source(book)
+    assert [n for b in batches for n in b.rows] == [4, 5, 6]
+    assert source.header_row == 3
+    assert "the header is row 3; 1 row above it (a title?) skipped" in source.notes
+    results = run_paths([book], select=["CR602"])
+    assert [(f.case_id, f.row) for f in results.findings] == [("C-2", 5)]
+
+
+def test_the_officer_kept_fixture_matches_its_generator(tmp_path):
+    import subprocess
+    import sys
+
+    script = ROOT / "fixtures/make_excel_kept.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True)
+    assert (tmp_path / "officer-kept.xlsx").read_bytes() == (ROOT / "fixtures/cases/officer-kept.xlsx").read_bytes(), (
+        "fixtures/cases/officer-kept.xlsx has drifted: run `python fixtures/make_excel_kept.py`")
+
+
+def test_the_officer_kept_fixture_reads_as_kept(tmp_path):
+    source, batches = read_source(ROOT / "fixtures/cases/officer-kept.xlsx")
+    rows = [n for b in batches for n in b.rows]
+    categories = [c for b in batches for c in b.cells["category"]]
+    assert source.header_row == 3 and rows == list(range(4, 44))
+    assert categories == (["Repairs"] * 10 + ["Damp and mould"] * 8 + ["Anti-social behaviour"] * 7
+                          + ["Staff conduct"] * 9 + ["Rent and charges"] * 6)
+    assert "row 44 looks like a totals row ('Total'), not a case; not checked" in source.notes
+    results = run_paths([ROOT / "fixtures/cases/officer-kept.xlsx"])
+    assert not results.problems and results.files[0].rows == 40
+    assert not [f for f in results.findings if f.rule.startswith("CD")]

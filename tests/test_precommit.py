@@ -1,8 +1,8 @@
 """codecheck as a pre-commit hook in a landlord's repository of letter templates.
 
 The hook definition users get is `.pre-commit-hooks.yaml` at the repo root; it is
-checked against pre-commit's own manifest schema. The end-to-end test runs the
-same hook (its files / exclude / pass_filenames, with `language: system` so no
+checked against pre-commit's own manifest schema. The end-to-end tests run the
+same hook (its files / exclude / pass_filenames / verbose, with `language: system` so no
 install or network is needed) as a `repo: local` hook in a fresh git repository.
 """
 
@@ -43,6 +43,9 @@ def test_manifest_is_valid_for_pre_commit():
     assert hook["language"] in ("python", "python_venv")
     assert hook["pass_filenames"] is True
     assert hook["require_serial"] is False
+    # pre-commit prints a passing hook's output only for a verbose hook: without it the
+    # warnings of a letter that passes under --fail-on error are never seen.
+    assert hook["verbose"] is True
     # pre-commit wants every type tag in types / types_or to be one identify knows;
     # none may leave out .docx, which identify tags only as `binary`.
     assert hook["types_or"] == []
@@ -102,7 +105,10 @@ def _pre_commit(repo: Path, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_pre_commit_run_in_a_template_repo(tmp_path):
+def _template_repo(tmp_path: Path, **hook_config) -> tuple[Path, dict]:
+    """A fresh git repository whose .pre-commit-config.yaml runs our hook as published, as a
+    local system hook (no install, no network), with ``hook_config`` (e.g. ``args``) as a user
+    would add it to their own config."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     repo = tmp_path / "templates-repo"
@@ -123,13 +129,18 @@ def test_pre_commit_run_in_a_template_repo(tmp_path):
     _git(repo, "config", "user.name", "Templates", env=env)
     _git(repo, "config", "commit.gpgsign", "false", env=env)
 
-    # Our hook as published, run as a local system hook (no install, no network).
     local = {k: v for k, v in _hook().items() if k in ("id", "name", "entry", "files", "exclude", "types",
-                                                       "pass_filenames", "require_serial")}
+                                                       "pass_filenames", "require_serial", "verbose")}
     local["language"] = "system"
+    local.update(hook_config)
     (repo / ".pre-commit-config.yaml").write_text(
         yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}, sort_keys=False), encoding="utf-8"
     )
+    return repo, env
+
+
+def test_pre_commit_run_in_a_template_repo(tmp_path):
+    repo, env = _template_repo(tmp_path)
     # What such a repository holds besides letters: none of it may fail the hook.
     (repo / "README.md").write_text("# Our complaint letters\n\nTemplates for the complaints team.\n", encoding="utf-8")
     (repo / ".github").mkdir()
@@ -158,3 +169,26 @@ def test_pre_commit_run_in_a_template_repo(tmp_path):
     assert "Failed" in out and "CL609G" in out, out
     assert f"stage1-response-new{bad.suffix}" in out, out
     assert "README" not in out and "cannot tell what kind" not in out, out
+
+
+def test_pre_commit_shows_warnings_on_a_passing_commit(tmp_path):
+    """The README's recommended `args: [--fail-on, error]`: a template with a warning and no
+    error passes the hook, and the warning is printed all the same (the hook is verbose)."""
+    repo, env = _template_repo(tmp_path, args=["--fail-on", "error"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "args: [--fail-on, error]" in readme  # what this test configures is what the README recommends
+    templates = repo / "templates"
+    templates.mkdir()
+    warned = LETTERS / "stage1-response-no-escalation.txt"  # CL609G, a warning; no error
+    shutil.copy(warned, templates / warned.name)
+    shutil.copy(next(LETTERS.glob("stage1-response-good.*")), templates / "stage1-response-good.docx")
+    _git(repo, "add", "-A", env=env)
+
+    run = _pre_commit(repo, env)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert "Passed" in out and "Failed" not in out, out
+    # the warning itself, where it is: a person sees it before the commit is made
+    assert f"templates/{warned.name}" in out, out
+    assert "6.9(g) warning:" in out and "[CL609G]" in out, out
+    assert "error:" not in out, out

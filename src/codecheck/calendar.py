@@ -52,6 +52,7 @@ class WorkingCalendar:
     def __init__(self, region: str = DEFAULT_REGION, closures: Iterable[dt.date] = ()):
         self.region = region
         self.closures = tuple(sorted(set(closures)))
+        self._bank_holidays = frozenset(bank_holidays(region))
         self.holidays = tuple(sorted(set(bank_holidays(region)) | set(self.closures)))
         self._cal = np.busdaycalendar(weekmask="1111100", holidays=list(self.holidays))
 
@@ -95,3 +96,19 @@ class WorkingCalendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=self._cal))
+
+    def day_off(self, day: dt.date | np.datetime64) -> str | None:
+        """What kind of day off `day` is ("a Saturday", "a bank holiday", "a closure day"),
+        None for a working day.
+
+        A step dated on a day off after its deadline counts no more working days than
+        the Code allows, yet is after the deadline: messages name the day instead of a
+        count that would contradict the finding."""
+        day = np.datetime64(day, "D").astype(dt.date)
+        if day.weekday() >= 5:
+            return "a " + day.strftime("%A")
+        if day in self._bank_holidays:
+            return "a bank holiday"
+        if day in self.closures:
+            return "a closure day"
+        return None

@@ -1,4 +1,4 @@
-"""The canonical case-record columns (shared/design/case-records.md).
+"""The canonical case-record columns (`codecheck columns` and docs/columns.md list them).
 
 Only ``case_id`` and ``received_date`` are required; a rule whose columns are
 absent from a file is reported as not evaluated, never as passed.

@@ -7,6 +7,7 @@ error naming its path in the file, never a silently ignored setting.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -16,9 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from codecheck import yamlfile
 from codecheck.calendar import DEFAULT_REGION, REGIONS
-from codecheck.columns import COLUMNS
+from codecheck.columns import COLUMNS, normalise_header
+from codecheck.values import PLACEHOLDERS
 from codecheck.errors import ConfigError
 from codecheck.findings import Severity
+from codecheck.suggest import did_you_mean
 
 CONFIG_NAMES = ("codecheck.yaml", "codecheck.yml")
 
@@ -65,7 +68,10 @@ class Config(BaseModel):
     region: str = DEFAULT_REGION
     closures: list[dt.date] = Field(default_factory=list)
     """Extra non-working days, e.g. a Christmas shutdown."""
-    date_order: Literal["dmy", "mdy"] = "dmy"
+    date_order: Literal["dmy", "mdy"] | None = None
+    """How slash dates such as 01/05/2024 are read: dmy (day first) or mdy (month first). Not set:
+    day first, and a file whose slash dates can only be month first (10/23/2024) is refused
+    (exit 2) rather than read wrongly."""
     documents: dict[str, str] = Field(default_factory=dict)
     """glob -> document kind."""
     exclude: list[str] = Field(default_factory=list)
@@ -78,6 +84,12 @@ class Config(BaseModel):
     for labels codecheck cannot read: {"Formal": 1, "Review": 2}."""
     homes: int | None = Field(default=None, ge=1)
     """Homes the landlord owns, for the Tenant Satisfaction Measure CH01 in `codecheck report`."""
+    placeholders: list[str] = Field(default_factory=lambda: list(PLACEHOLDERS))
+    """Cell values that are not a reason (refusal, escalation refused, extension reasons): a reason
+    column holding only one of these, or only punctuation, counts as no reason given."""
+    adjustments_review_months: int = Field(default=12, ge=1, le=120)
+    """Reasonable adjustments last reviewed longer ago than this, when the case was last active, are
+    not under active review (5.10, rule CR510)."""
     categories: list[str] = Field(default_factory=list)
     """The landlord's category names, for `codecheck report`: only these are shown (case and spacing
     ignored); any other category value is counted as "other (not in the configured list)" unless
@@ -104,13 +116,26 @@ class Config(BaseModel):
         return {str(k).strip(): str(v).strip() for k, v in value.items()}
 
     source: str | None = Field(default=None, exclude=True)
+    """The file this configuration was read from (for messages); None for the defaults."""
+    base: Path | None = Field(default=None, exclude=True)
+    """The folder of that file: `documents:` and `exclude:` globs are matched against paths relative
+    to it (as ruff does), so a run from a subfolder reads the globs as their author wrote them."""
 
     @field_validator("columns")
     @classmethod
     def _known_columns(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(COLUMNS))
         if unknown:
-            raise ValueError(f"unknown canonical column(s) {', '.join(unknown)}; see `codecheck columns`")
+            hint = did_you_mean(unknown[0], COLUMNS) if len(unknown) == 1 else ""
+            raise ValueError(f"unknown canonical column(s) {', '.join(unknown)}{hint}; see `codecheck columns`")
+        by_header: dict[str, list[str]] = {}
+        for canonical, header in value.items():
+            by_header.setdefault(normalise_header(str(header)), []).append(canonical)
+        for header, canonicals in by_header.items():
+            if len(canonicals) > 1:
+                shown = value[canonicals[0]]
+                raise ValueError(f"{' and '.join(canonicals)} are both mapped to the header {shown!r}; a header can "
+                                 "feed one column only: map each to its own header, or remove one")
         return value
 
     @field_validator("sheet", mode="before")
@@ -133,7 +158,8 @@ class Config(BaseModel):
 
         for glob, kind in value.items():
             if kind not in DOCUMENT_KINDS:
-                raise ValueError(f"{glob}: unknown document kind {kind!r}; use one of {', '.join(DOCUMENT_KINDS)}")
+                raise ValueError(f"{glob}: unknown document kind {kind!r}{did_you_mean(kind, DOCUMENT_KINDS)}; "
+                                 f"use one of {', '.join(DOCUMENT_KINDS)}")
         return value
 
     @property
@@ -147,7 +173,8 @@ def _describe(error: ValidationError) -> str:
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown key"
+            msg = "unknown key" + did_you_mean(str(err["loc"][-1]), Config.model_fields) if len(err["loc"]) == 1 \
+                else "unknown key"
         parts.append(f"{loc}: {msg}")
     return "; ".join(parts)
 
@@ -199,21 +226,72 @@ def _load_config(path: Path | None, cwd: Path | None) -> Config:
     cwd = cwd or Path.cwd()
     if path is not None:
         return _load_file(Path(path))
-    for name in CONFIG_NAMES:
-        if (cwd / name).is_file():
-            return _load_file(cwd / name)
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
+    found = find_config(cwd)
+    if found is None:
+        return Config()
+    return _load_file(found)
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration that governs `start` (a folder or a file), as ruff finds its own: the
+    nearest ``codecheck.yaml`` (or ``.yml``), or ``pyproject.toml`` holding ``[tool.codecheck]``,
+    in its folder or a folder above it, up to the repository root (a folder holding ``.git``)
+    or the filesystem root. None when there is none."""
+    folder = start if start.is_dir() else start.parent
+    folder = Path(os.path.abspath(folder))
+    for here in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (here / name).is_file():
+                return here / name
+        pyproject = here / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return pyproject
+        if (here / ".git").exists():
+            return None
+    return None
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    """Whether pyproject.toml holds [tool.codecheck]; one that cannot be read is an error naming it
+    (it might be meant to configure codecheck)."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot be read: {exc.strerror or exc}") from None
+    return _tool_section(data, str(pyproject)) is not None
+
+
+def configs_for(paths, config_path: Path | None = None, cwd: Path | None = None) -> "list[tuple[Config, list]]":
+    """The configuration for each input, grouped: one (config, inputs) pair per configuration file
+    the inputs fall under, in the order first met. An input with no configuration in its folder or
+    above (an export in Downloads) gets the working folder's. ``--config`` (config_path) governs
+    every input; no inputs means the working folder's."""
+    if config_path is not None or not paths:
+        return [(load_config(config_path, cwd), list(paths))]
+    groups: dict[Path | None, list] = {}
+    here = cwd or Path.cwd()
+    fallback: list = []  # found once: an input with no configuration above it gets the working folder's
+    for raw in paths:
+        where = Path(raw)
+        if not where.is_absolute():
+            where = here / where
+        found = find_config(where if where.exists() else where.parent)
+        if found is None:
+            if not fallback:
+                fallback.append(find_config(here))
+            found = fallback[0]
+        groups.setdefault(found, []).append(raw)
+    out = []
+    for found, inputs in groups.items():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"{pyproject}: cannot be read: {exc.strerror or exc}") from None
-        section = _tool_section(data, str(pyproject))
-        if section is not None:
-            return parse_config(section, f"{pyproject} [tool.codecheck]")
-    return Config()
+            config = Config() if found is None else _load_file(found)
+        except (RecursionError, MemoryError) as exc:
+            raise ConfigError(f"{found}: too large or deeply nested to read as a configuration "
+                              f"({type(exc).__name__})") from None
+        out.append((config, inputs))
+    return out
 
 
 def _load_file(path: Path) -> Config:
@@ -232,4 +310,6 @@ def _load_file(path: Path) -> Config:
         data = data if section is None else section
     else:
         _, data = yamlfile.parse(text, str(path))
-    return parse_config(data, str(path))
+    config = parse_config(data, str(path) + (" [tool.codecheck]" if path.name == "pyproject.toml" else ""))
+    config.base = Path(os.path.abspath(path.parent))
+    return config

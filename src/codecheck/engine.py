@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import gc
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from codecheck.calendar import WorkingCalendar
 from codecheck.checks.base import CheckContext
+from codecheck.columns import DATE_COLUMNS
 from codecheck.config import Config
 from codecheck.errors import InputError
 from codecheck.findings import Finding, Severity
@@ -22,6 +25,7 @@ from codecheck.results import FileSummary, InputProblem, NotEvaluated, Results
 from codecheck import suppressions
 from codecheck.baseline import text_anchor
 from codecheck.rules import Rule
+from codecheck.values import Placeholders
 
 
 class Engine:
@@ -35,7 +39,10 @@ class Engine:
         show_values: bool = False,
         jobs: int = 1,
         progress: "Callable[[str], None] | None" = None,
+        aliases: "dict[str, str] | None" = None,
     ):
+        self.aliases = aliases or {}
+        """A file's path -> the name it stands for (standard input saved to a temporary file)."""
         self.jobs = max(1, jobs)
         self.progress = progress
         self.registry = registry
@@ -51,33 +58,71 @@ class Engine:
     # -- paths -----------------------------------------------------------------------
 
     def expand(self, paths: Iterable[str | Path], results: Results) -> list[tuple[Path, bool]]:
-        """Files to check, each with whether the user named it (True) or a folder walk found it."""
+        """Files to check, each with whether the user named it (True) or a folder walk found it.
+
+        A folder inside a checked folder that cannot be listed is an input problem naming it
+        (``skippable``: --skip-unreadable lists it without failing the run), never a silent gap."""
         out: list[tuple[Path, bool]] = []
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                    if any(part.startswith(".") for part in child.relative_to(path).parts):
-                        continue
-                    if self._excluded(child):
-                        continue
-                    out.append((child, False))
+                out.extend((child, False) for child in self._walk(path, results))
             elif path.exists():
                 out.append((path, True))
             else:
                 results.problems.append(InputProblem(str(path), "no such file or folder"))
         return out
 
+    def _walk(self, root: Path, results: Results) -> list[Path]:
+        """The files under `root` in sorted order, leaving out hidden and excluded ones; symlinked
+        folders are not followed (no loops)."""
+        import os
+
+        def unreadable(error: OSError) -> None:
+            where = Path(error.filename) if error.filename else root
+            if not any(part.startswith(".") for part in where.relative_to(root).parts) and not self._excluded(where):
+                results.problems.append(InputProblem(
+                    str(where), f"folder cannot be read: {error.strerror or error}; its files are not checked",
+                    skippable=True))
+
+        found = []
+        for folder, folders, files in os.walk(root, onerror=unreadable):
+            here = Path(folder)
+            folders[:] = sorted(f for f in folders if not f.startswith("."))
+            for name in files:
+                child = here / name
+                if name.startswith(".") or any(part.startswith(".") for part in child.relative_to(root).parts):
+                    continue
+                if not child.is_file() or self._excluded(child):
+                    continue
+                found.append(child)
+        return sorted(found)
+
+    def _names(self, path: Path) -> list[str]:
+        """The names a config glob is matched against: the path as given, the path relative to the
+        configuration file's folder (globs mean what their author wrote, wherever codecheck runs
+        from), and the file's name."""
+        path = Path(self.aliases.get(str(path), path))
+        names = [path.as_posix()]
+        base = self.config.base
+        if base is not None:
+            try:
+                names.append(Path(os.path.abspath(path)).relative_to(base).as_posix())
+            except ValueError:  # outside the config's folder
+                pass
+        names.append(path.name)
+        return names
+
     def _excluded(self, path: Path) -> bool:
-        text = path.as_posix()
-        return any(fnmatch.fnmatch(text, pat) or fnmatch.fnmatch(path.name, pat) for pat in self.config.exclude)
+        names = self._names(path)
+        return any(fnmatch.fnmatch(name, pat) for pat in self.config.exclude for name in names)
 
     def kind_for(self, path: Path) -> str | None:
         if self.kind:
             return self.kind
-        text = path.as_posix()
+        names = self._names(path)
         for pattern, kind in self.config.documents.items():
-            if fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch(path.name, pattern):
+            if any(fnmatch.fnmatch(name, pattern) for name in names):
                 return kind
         return None
 
@@ -160,12 +205,20 @@ class Engine:
         try:
             info = path.stat()
         except OSError as exc:
-            results.problems.append(InputProblem(str(path), f"cannot be read: {exc.strerror or exc}"))
+            results.problems.append(InputProblem(str(path), f"cannot be read: {exc.strerror or exc}",
+                                                 skippable=not named))
             return
         import stat  # (local: this function is all of engine.py that this check touches)
 
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
             results.problems.append(InputProblem(str(path), "is not a regular file"))
+            return
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:  # permissions: one line naming the file, before any reader tries
+            results.problems.append(InputProblem(str(path), f"cannot be read: {exc.strerror or exc}",
+                                                 skippable=not named))
             return
         size = info.st_size
         limit = self.config.max_file_mb * 1024 * 1024
@@ -262,30 +315,70 @@ class Engine:
             else:
                 runnable.append(rule)
         ctx = CheckContext(calendar=self.calendar, as_of=self.as_of, show_values=self.show_values,
-                           stage_labels=self.config.stage_labels)
+                           stage_labels=self.config.stage_labels, headers=dict(source.columns),
+                           header_row=source.header_row, placeholder=Placeholders(self.config.placeholders),
+                           review_months=self.config.adjustments_review_months)
         # Reading a batch allocates a list per row and a string per cell, none of them
         # in reference cycles: the cyclic garbage collector only costs time here (about
         # 40% of the reading time, measured), so it is paused while the file streams.
         collecting = gc.isenabled()
         gc.disable()
+        found: list[Finding] = []
+        month_first = None
         try:
             for batch in source.batches:
                 summary.rows += len(batch)
+                summary.rejected += len(batch) - int(batch.checkable.sum())
                 for rule in runnable:
-                    rule.check(batch, ctx, self._emitter(rule, batch, results.findings))
+                    rule.check(batch, ctx, self._emitter(rule, batch, found))
+                if month_first is None and self.config.date_order is None:
+                    month_first = _month_first_cell(batch)
                 if self.progress:
                     self.progress(f"{source.path}: {summary.rows:,} rows")
         finally:
             if collecting:
                 gc.enable()
+        summary.notes.extend(n for n in source.notes if n not in summary.notes)  # found while streaming (a totals row)
+        for rule in runnable:
+            if rule.finish is not None:
+                rule.finish(ctx, self._file_emitter(rule, source.path, found))
+        if month_first is not None and batch.dates_parser.order.order == "mdy":
+            # Read day-first, these dates would give wrong findings and a wrong board report:
+            # the file's findings are dropped and it is an input problem (exit 2).
+            column, row, value = month_first
+            results.files.remove(summary)
+            results.not_evaluated[:] = [n for n in results.not_evaluated if n.path != source.path]
+            second = re.split(r"[/.\-]", value)[1]
+            raise InputError(
+                source.path,
+                f"{column} holds month-first dates ({value!r} has no month {int(second)}, and no slash date in the "
+                "file is day-first): set `date_order: mdy` in codecheck.yaml (or `date_order: dmy` if that value is "
+                "a mistake); the file was not checked, so that no finding comes from dates read the wrong way round",
+                location=str(row))
+        results.findings.extend(found)
 
     def _emitter(self, rule: Rule, batch: CaseBatch, sink: list[Finding]):
+        """``emit`` for one rule on one batch.
+
+        A finding is left out where a cell it relies on cannot be read: the value might
+        have cleared the case, and the unreadable cell is already its own data finding
+        (CD001). What a finding relies on is ``uses``, the columns that finding was
+        judged with, by default all the rule's ``columns + reads``; so an unreadable
+        cell switches off only the findings that need it (issue 12, item 1). Rules
+        without a provision (the data rules) are never left out."""
         ids = batch.text("case_id")
         fixed = rule.id in self.overridden
-        blind = batch.unreadable_rows(rule.columns + rule.reads) if rule.provision else set()
+        every = tuple(rule.columns + rule.reads)
+        blind_by: dict[tuple[str, ...], set[int]] = {}
 
-        def emit(index: int, message: str, *, severity: Severity | None = None, column: str | None = None) -> None:
-            if index in blind:
+        def blind(columns: tuple[str, ...]) -> set[int]:
+            if columns not in blind_by:
+                blind_by[columns] = batch.unreadable_rows(columns) if rule.provision else set()
+            return blind_by[columns]
+
+        def emit(index: int, message: str, *, severity: Severity | None = None, column: str | None = None,
+                 uses: tuple[str, ...] | None = None) -> None:
+            if index in blind(every if uses is None else tuple(uses)):
                 return
             sink.append(
                 Finding(
@@ -305,6 +398,18 @@ class Engine:
             )
 
         return emit
+
+    def _file_emitter(self, rule: Rule, path: str, sink: list[Finding]):
+        """``emit_at(row, message, ...)`` for a rule's findings about the whole file (``Rule.finish``)."""
+        fixed = rule.id in self.overridden
+
+        def emit_at(row: int, message: str, *, case_id: str | None = None, column: str | None = None,
+                    severity: Severity | None = None) -> None:
+            sink.append(Finding(rule=rule.id, provision=rule.provision,
+                                severity=rule.severity if fixed or severity is None else severity,
+                                message=message, path=path, row=row, case_id=case_id or None, column=column))
+
+        return emit_at
 
     # -- documents ---------------------------------------------------------------------
 
@@ -350,6 +455,24 @@ class Engine:
             )
 
         return emit
+
+
+def _month_first_cell(batch: CaseBatch) -> "tuple[str, int, str] | None":
+    """The first cell of this batch that only a month-first reading makes a date, as
+    (column, row, value), once the file's parser has seen one; else None."""
+    example = batch.dates_parser.order.example
+    if example is None:
+        return None
+    for column in DATE_COLUMNS:
+        if batch.has(column):
+            batch.dates(column)  # parsed, so that its unreadable cells are listed
+    for cell in batch.unreadable:
+        if cell.column not in DATE_COLUMNS:
+            continue
+        value = batch.text(cell.column)[cell.index]
+        if value.strip() == example:
+            return cell.column, batch.rows[cell.index], value.strip()
+    return None
 
 
 @dataclass

@@ -44,6 +44,10 @@ class CaseBatch:
     dates_parser: DateColumnParser
     ragged: dict[int, int] = field(default_factory=dict)
     """Row index -> number of fields, for rows whose field count differs from the header's."""
+    broken: dict[int, str] = field(default_factory=dict)
+    """Row index -> why, for rows that could not be read as a record at all (a quote opened
+    and never closed, a NUL byte): their cells are blank, rule CD004 reports them. The why
+    says what is wrong and where, never what the row holds."""
     header_fields: int = 0
     unreadable: list[Unreadable] = field(default_factory=list)
     _typed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
@@ -52,13 +56,13 @@ class CaseBatch:
     @classmethod
     def from_columns(cls, *, path: str, rows: list[int], columns: "dict[str, Sequence[str] | Coded | Listed]",
                      dates_parser: DateColumnParser, ragged: dict[int, int] | None = None,
-                     header_fields: int = 0) -> "CaseBatch":
+                     header_fields: int = 0, broken: dict[int, str] | None = None) -> "CaseBatch":
         """A batch whose columns are lists of strings, :class:`Listed` or :class:`Coded` columns.
 
         ``cells`` then gives a coded column as a list of strings when it is read;
         ``text``, ``dates``, ``flags`` and ``blank`` work on its codes."""
         return cls(path=path, rows=rows, cells=Cells(columns), dates_parser=dates_parser,
-                   ragged=ragged or {}, header_fields=header_fields)
+                   ragged=ragged or {}, broken=broken or {}, header_fields=header_fields)
 
     def _coded(self, column: str) -> "Coded | None":
         cells = self.cells
@@ -130,6 +134,13 @@ class CaseBatch:
     def blank(self, column: str) -> np.ndarray:
         return self.derived(f"blank {column}", lambda: self._blank(column))
 
+    def no_reason(self, column: str, placeholder: "Callable[[str], bool]") -> np.ndarray:
+        """True where a reason column gives no reason: blank, or only a placeholder ('N/A', 'TBC',
+        '-': ``values.Placeholders``, as configured)."""
+        if column not in self.cells:
+            return np.ones(len(self), dtype=bool)
+        return self.blank(column) | self.per_value(column, placeholder, bool)
+
     def _blank(self, column: str) -> np.ndarray:
         coded = self._coded(column) if column in self.cells else None
         if coded is None:
@@ -187,11 +198,14 @@ class CaseBatch:
 
     @property
     def checkable(self) -> np.ndarray:
-        """Rows whose rules can run: a case id, a readable received date, a whole row."""
+        """Rows whose rules can run: a case id, a readable received date, a whole row (not
+        ragged, not broken)."""
 
         def compute() -> np.ndarray:
             ok = ~self.blank("case_id") & ~np.isnat(self.dates("received_date"))
             for i in self.ragged:
+                ok[i] = False
+            for i in self.broken:
                 ok[i] = False
             return ok
 

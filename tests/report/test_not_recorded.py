@@ -2,7 +2,7 @@
 
 import json
 
-from codecheck.report.command import render
+from codecheck.report.formats import render
 
 from .rows import STAGE1_ROWS
 

@@ -10,7 +10,7 @@ import pytest
 
 from codecheck.config import Config
 from codecheck.report import build_report
-from codecheck.report.command import render
+from codecheck.report.formats import render
 from codecheck.report.render_md import cell_text
 
 from . import PERIOD

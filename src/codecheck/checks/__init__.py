@@ -1,13 +1,14 @@
 """Record rules: small functions over a batch of cases, one module per Code section.
 
-Where a rule lives follows from its id: ``CR`` + section + provision.
+Where a rule lives follows from its id: ``CR`` + section + provision (a letter after it for a
+second rule on one provision).
 
 | ids           | module          | Code section                        |
 |---------------|-----------------|-------------------------------------|
 | CR201-CR204   | exclusions.py   | 2 Exclusions                        |
 | CR502-CR511   | process.py      | 5 The complaint handling process    |
 | CR602-CR616   | stages.py       | 6 Complaint stages (timescales)     |
-| CR703         | remedies.py     | 7 Putting things right              |
+| CR703, CR703B | remedies.py     | 7 Putting things right              |
 | CD001-CD005   | data.py         | the records themselves (no provision) |
 """
 

@@ -25,7 +25,7 @@ from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 from codecheck.rules import CASES, Rule
-from codecheck.values import _ISO, _NUMERIC, _WORDS, describe_shape, format_date
+from codecheck.values import _ISO, _NUMERIC, _WORDS, PLACEHOLDERS, Placeholders, describe_shape, format_date
 
 
 @dataclass
@@ -34,9 +34,18 @@ class CheckContext:
     as_of: dt.date
     show_values: bool = False
     state: dict[str, Any] = field(default_factory=dict)
+    """Per-file state a rule may keep across batches (e.g. case ids seen)."""
     stage_labels: dict[str, int] = field(default_factory=dict)
     """The landlord's own stage labels (config `stage_labels`)."""
-    """Per-file state a rule may keep across batches (e.g. case ids seen)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """The file's header for each canonical column it has (for messages about a whole column)."""
+    header_row: int = 1
+    """The line (or Excel row) of the file's header."""
+    placeholder: Placeholders = field(default_factory=lambda: Placeholders(PLACEHOLDERS))
+    """Whether a reason cell holds only a placeholder (config `placeholders`): no reason."""
+    review_months: int = 12
+    """How old a review of reasonable adjustments may be and still count as active (5.10; config
+    `adjustments_review_months`)."""
 
     @property
     def as_of64(self) -> np.datetime64:
@@ -44,7 +53,12 @@ class CheckContext:
 
 
 class Emit(Protocol):
-    def __call__(self, index: int, message: str, *, severity: Severity | None = None, column: str | None = None) -> None: ...
+    """Report row ``index``. ``uses``: the columns this finding was judged with (default:
+    the rule's ``columns + reads``); the finding is left out where one of them cannot
+    be read, and only then."""
+
+    def __call__(self, index: int, message: str, *, severity: Severity | None = None, column: str | None = None,
+                 uses: tuple[str, ...] | None = None) -> None: ...
 
 
 def record_rule(
@@ -59,6 +73,7 @@ def record_rule(
     columns: tuple[str, ...] = (),
     reads: tuple[str, ...] = (),
     severity: Severity = Severity.ERROR,
+    finish: "Callable[[CheckContext, Any], None] | None" = None,
 ) -> Callable[[Callable[[CaseBatch, CheckContext, Emit], None]], Rule]:
     """Turn a check function into a :class:`Rule` over case records."""
 
@@ -76,6 +91,7 @@ def record_rule(
             columns=columns,
             reads=reads,
             check=fn,
+            finish=finish,
         )
 
     return wrap

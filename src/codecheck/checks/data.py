@@ -8,6 +8,7 @@ import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown
 from codecheck.checks.process import NO_STAGE, stage_numbers
+from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
@@ -16,20 +17,110 @@ WARN = Severity.WARNING
 
 
 
+def _broken(cases: CaseBatch) -> set[int]:
+    """Rows whose fields cannot be trusted (a field count unlike the header's: the values are shifted):
+    each is one CD004 finding, and no other finding is about the values in it."""
+    return set(cases.ragged) | set(getattr(cases, "broken", ()))
+
+
+_WHOLE_COLUMN = 3
+"""A typed column with at least this many non-blank cells and not one of them readable is
+reported once, as a column (most likely mapped to the wrong header), not cell by cell."""
+_HELD_BACK = 10_000
+"""Cells of a column held back (per file) until the column shows a readable value; past this,
+only counted: bounded memory however long the file."""
+
+
+class _HeldBack:
+    """Findings a rule holds back until the end of the file (when it may report them as one),
+    keeping at most ``_HELD_BACK`` of them and counting the rest."""
+
+    __slots__ = ("held", "count")
+
+    def __init__(self) -> None:
+        self.held: list[tuple[int, str | None, str]] = []  # (line, case id, message)
+        self.count = 0
+
+    def hold(self, line: int, case_id: str | None, message: str) -> None:
+        self.count += 1
+        if len(self.held) < _HELD_BACK:
+            self.held.append((line, case_id, message))
+
+    def release(self, emit_at, column: str, more: str) -> None:
+        """Report the held findings one by one; those only counted are one more finding, `more`
+        being what they are ("N more ..." is put before it)."""
+        for line, case_id, message in self.held:
+            emit_at(line, message, case_id=case_id, column=column)
+        if self.count > len(self.held):
+            emit_at(self.held[-1][0], f"{self.count - len(self.held)} more {more}", column=column)
+
+
+class _ColumnSoFar(_HeldBack):
+    """A typed column's unreadable cells before its first readable value."""
+
+    __slots__ = ("readable", "first", "last")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readable = False
+        self.first = self.last = 0
+
+
+def _unreadable_found(ctx: CheckContext, emit_at) -> None:
+    """At the end of the file: a column never readable is one finding; a column that became
+    readable gets the findings held back for its first cells."""
+    for column, so_far in ctx.state.get("unreadable", {}).items():
+        if not so_far.count:
+            continue
+        if not so_far.readable and so_far.count >= _WHOLE_COLUMN:
+            header = ctx.headers.get(column, column)
+            kind = "dates" if column in DATE_COLUMNS else "yes/no values"
+            emit_at(ctx.header_row,
+                    f"{column} is read from the header {header!r}, whose {so_far.count} non-blank cells (rows "
+                    f"{so_far.first}-{so_far.last}) hold no readable {kind}: is the column mapped to the right header? "
+                    "(columns: in codecheck.yaml; `codecheck columns` says what each column holds)", column=column)
+            continue
+        so_far.release(emit_at, column, f"cells of {column} after this one, before the first readable one, "
+                                        "cannot be read either")
+
+
 @record_rule(
     id="CD001", name="unreadable-value", provision=None, severity=WARN,
     summary="a date or yes/no value that cannot be read",
     rationale="""A date or yes/no cell that cannot be read leaves the rules that need it blind for that
     case. Dates are read day-first (01/05/2024 is 1 May) unless the configuration says
-    date_order: mdy; yes/no accepts yes, no, y, n, true, false, 1, 0. The row's other rules still run.""",
+    date_order: mdy; yes/no accepts yes, no, y, n, true, false, 1, 0. The row's other rules still run.
+    A column in which no cell at all can be read is reported once, at its header: it is most likely
+    mapped to the wrong header.""",
     breach_example="stage1_ack_date '31/02/2024' (no such date); accepted 'maybe'",
     compliant_example="stage1_ack_date '28/02/2024'; accepted 'Yes'",
+    finish=_unreadable_found,
 )
 def unreadable_value(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     cases.parse_all()
-    for cell in sorted(cases.unreadable, key=lambda u: (u.index, u.column)):
-        value = cases.text(cell.column)[cell.index]
-        emit(cell.index, f"{cell.column} {shown(ctx, cell.column, value)} {cell.why}", column=cell.column)
+    columns: dict[str, _ColumnSoFar] = ctx.state.setdefault("unreadable", {})
+    by_column: dict[str, list] = {}
+    for cell in cases.unreadable:
+        by_column.setdefault(cell.column, []).append(cell)
+    ids = cases.text("case_id")
+    broken = _broken(cases)
+    for column in DATE_COLUMNS + YES_NO_COLUMNS:
+        if not cases.has(column):
+            continue
+        so_far = columns.setdefault(column, _ColumnSoFar())
+        cells = sorted((u for u in by_column.get(column, ()) if u.index not in broken), key=lambda u: u.index)
+        if not so_far.readable and int((~cases.blank(column)).sum()) > len(cells):
+            so_far.readable = True  # from here on, each cell is its own finding
+        values = cases.text(column)
+        for cell in cells:
+            message = f"{column} {shown(ctx, column, values[cell.index])} {cell.why}"
+            if so_far.readable:
+                emit(cell.index, message, column=column)
+                continue
+            line = cases.rows[cell.index]
+            so_far.first = so_far.first or line
+            so_far.last = line
+            so_far.hold(line, ids[cell.index] or None, message)
 
 
 #: (earlier, later, what the pair means): the later must not come before the earlier.
@@ -51,23 +142,64 @@ EVENTS = ("received_date", "stage1_ack_date", "stage1_response_date", "escalatio
           "ombudsman_referral_date")
 
 
+_SWAPPED_SHARE, _SWAPPED_AT_LEAST = 0.5, 5
+"""A pair of columns the wrong way round in more than half the rows that have both (and in at least
+5) is one warning that the columns look swapped, not a finding per row."""
+
+
+class _PairSoFar(_HeldBack):
+    """Rows of a file that have both dates of a pair, and those in the wrong order (held back)."""
+
+    __slots__ = ("both",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.both = 0
+
+
+def _named(ctx: CheckContext, column: str) -> str:
+    """A column, with the export's header for it when that differs."""
+    header = ctx.headers.get(column, column)
+    return column if header.strip() == column else f"{column} (header {header!r})"
+
+
+def _date_order_found(ctx: CheckContext, emit_at) -> None:
+    for (earlier, later), so_far in ctx.state.get("date order", {}).items():
+        if not so_far.count:
+            continue
+        if so_far.count >= _SWAPPED_AT_LEAST and so_far.count > _SWAPPED_SHARE * so_far.both:
+            emit_at(ctx.header_row,
+                    f"{so_far.count} of the {so_far.both} rows with both dates put {_named(ctx, later)} before "
+                    f"{_named(ctx, earlier)}: "
+                    "are the two columns swapped in the mapping (columns: in codecheck.yaml)? The timescales read "
+                    "from them are unreliable until this is put right", column=later)
+            continue
+        so_far.release(emit_at, later, f"rows after this one put {later} before {earlier}")
+
+
 @record_rule(
     id="CD002", name="impossible-date-order", provision=None, severity=WARN,
     summary="dates in an impossible order, or events dated after --as-of",
     rationale="""A case acknowledged before it was received, or responded to before it was acknowledged,
-    has a wrong date; every timescale computed from it is unreliable until it is corrected. An event
+    has a wrong date; every timescale computed from it is unreliable until it is corrected. When most
+    rows put a pair the wrong way round, one warning says the columns look swapped. An event
     (receipt, acknowledgement, response) dated after --as-of has not happened yet.""",
     breach_example="received_date 10/06/2024, stage1_ack_date 07/06/2024",
     compliant_example="received_date 07/06/2024, stage1_ack_date 10/06/2024",
+    finish=_date_order_found,
 )
 def impossible_date_order(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     rows = cases.checkable
+    pairs: dict[tuple[str, str], _PairSoFar] = ctx.state.setdefault("date order", {})
+    ids = cases.text("case_id")
     for earlier, later, meaning in ORDER:
         if not (cases.has(earlier) and cases.has(later)):
             continue
         a, b = cases.dates(earlier), cases.dates(later)
+        so_far = pairs.setdefault((earlier, later), _PairSoFar())
+        so_far.both += int((rows & ~np.isnat(a) & ~np.isnat(b)).sum())
         for i in indexes(rows & (b < a)):
-            emit(i, f"{meaning}: {later} {d(b[i])} is before {earlier} {d(a[i])}", column=later)
+            so_far.hold(cases.rows[i], ids[i] or None, f"{meaning}: {later} {d(b[i])} is before {earlier} {d(a[i])}")
     as_of = ctx.as_of64
     for column in EVENTS:
         if cases.has(column):
@@ -77,23 +209,42 @@ def impossible_date_order(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> No
                      column=column)
 
 
+def _duplicates_found(ctx: CheckContext, emit_at) -> None:
+    """One finding per duplicated id, at its second row, with how many rows share it."""
+    for case_id, (first, also, more) in ctx.state.get("case_ids", {}).items():
+        if also is None:
+            continue
+        others = f" and {more} other row{'s' if more != 1 else ''}" if more else ""
+        emit_at(also, f"case id also used on line {first}{others}", case_id=case_id, column="case_id")
+
+
 @record_rule(
     id="CD003", name="duplicate-case-id", provision=None, severity=WARN,
     summary="a case id used by more than one row",
     rationale="""Each complaint needs its own reference (5.12: a full record of each complaint). Two rows
     with one case id are either a duplicated export or two complaints sharing a reference; either way
-    counts and findings for that id are unreliable.""",
+    counts and findings for that id are unreliable. Reported once per id, at its second row, with the
+    number of rows sharing it (an export of one row repeated a million times is one finding).""",
     breach_example="CMP-2024-0107 on rows 110 and 254",
     compliant_example="every row has its own case_id",
+    finish=_duplicates_found,
 )
 def duplicate_case_id(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
-    seen: dict[str, int] = ctx.state.setdefault("case_ids", {})
+    # case id -> [first line, second line or None, rows after the second]: the findings
+    # wait for the end of the file, so that each id is one finding however often it recurs.
+    seen: dict[str, list] = ctx.state.setdefault("case_ids", {})
+    rows = cases.rows
+    broken = _broken(cases)
     for i, case_id in enumerate(cases.text("case_id")):
-        if not case_id:
+        if not case_id or i in broken:
             continue
-        first = seen.setdefault(case_id, cases.rows[i])
-        if first != cases.rows[i]:
-            emit(i, f"case id also used on line {first}", column="case_id")
+        entry = seen.get(case_id)
+        if entry is None:
+            seen[case_id] = [rows[i], None, 0]
+        elif entry[1] is None:
+            entry[1] = rows[i]
+        else:
+            entry[2] += 1
 
 
 @record_rule(
@@ -102,16 +253,22 @@ def duplicate_case_id(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     rationale="""Every Code timescale starts from the date a complaint was received, and every finding
     names the case. A row without them, or whose number of fields differs from the header's (often an
     unquoted comma that shifts the columns), is not checked by the other rules; this finding says so
-    rather than skipping it in silence.""",
-    breach_example="a row with a blank case_id; a row with 35 fields under a 36-column header",
-    compliant_example="case_id and received_date filled in, one field per header",
+    rather than skipping it in silence. So is a row that cannot be read as a record at all: a quote
+    opened and never closed (which would otherwise swallow the rows after it; reading restarts at the
+    next line that is a whole row, and the lines between belong to the damaged row), or a NUL byte.
+    The finding names the lines, never what they hold.""",
+    breach_example="a row with a blank case_id; a row with 35 fields under a 36-column header; "
+                   "'C-12,20/12/2024,\"Repairs' with no closing quote",
+    compliant_example="case_id and received_date filled in, one field per header, every quote closed",
 )
 def row_not_checked(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     ids = cases.text("case_id")
     received = cases.dates("received_date")
     received_text = cases.text("received_date")
     for i in indexes(~cases.checkable):
-        if i in cases.ragged:
+        if i in cases.broken:
+            why = cases.broken[i]
+        elif i in cases.ragged:
             why = f"it has {cases.ragged[i]} fields but the header has {cases.header_fields}"
         elif not ids[i]:
             why = "case_id is blank"

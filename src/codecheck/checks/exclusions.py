@@ -38,13 +38,19 @@ def _refused(cases: CaseBatch) -> np.ndarray:
     summary="complaint not accepted with no reason recorded",
     columns=("accepted", "refusal_reason"),
     rationale="""Landlords must accept a complaint unless there is a valid reason not to, and must be
-    able to evidence their reasoning. A case marked not accepted with no refusal reason cannot show it.""",
-    breach_example="accepted = No, refusal_reason blank",
+    able to evidence their reasoning. A case marked not accepted with no refusal reason cannot show it;
+    nor can a placeholder ('N/A', 'TBC', '-', 'unknown': the `placeholders:` list in codecheck.yaml).""",
+    breach_example="accepted = No, refusal_reason blank (or 'N/A')",
     compliant_example="accepted = No, refusal_reason 'Legal proceedings have started (claim filed 02/05/2024)'",
 )
 def refusal_without_reason(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
-    for i in indexes(_refused(cases) & cases.blank("refusal_reason")):
+    refused = _refused(cases)
+    for i in indexes(refused & cases.blank("refusal_reason")):
         emit(i, "complaint not accepted (accepted = no) but no refusal_reason is recorded", column="refusal_reason")
+    reasons = cases.text("refusal_reason")
+    for i in indexes(refused & ~cases.blank("refusal_reason") & cases.no_reason("refusal_reason", ctx.placeholder)):
+        emit(i, f"complaint not accepted (accepted = no) and refusal_reason holds only {reasons[i].strip()!r}, "
+                "which is not a reason (placeholders: in codecheck.yaml)", column="refusal_reason")
 
 
 def _twelve_months_after(day: dt.date) -> dt.date:

@@ -4,7 +4,9 @@ a reason (5.11)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from calendar import monthrange
 from functools import lru_cache
 
 import numpy as np
@@ -118,23 +120,52 @@ def _adjustments_agreed(text: str) -> bool:
     return bool(value) and not NO_ADJUSTMENTS.search(value)
 
 
+def _last_active(cases: CaseBatch, ctx: CheckContext) -> np.ndarray:
+    """The day a case was last active: --as-of while it is open; its final response once closed (the
+    stage 2 response, or the stage 1 response when stage 2 was not asked for)."""
+    final = cases.dates("stage2_response_date")
+    stage1 = cases.dates("stage1_response_date")
+    escalated = ~np.isnat(cases.dates("escalation_requested_date"))
+    closed_at = np.where(~np.isnat(final), final, np.where(escalated, np.datetime64("NaT"), stage1))
+    return np.where(np.isnat(closed_at), ctx.as_of64, np.minimum(closed_at, ctx.as_of64))
+
+
+def _months_before(day: np.datetime64, months: int) -> np.datetime64:
+    """The same day `months` calendar months earlier (the month's last day where it has no such day)."""
+    when = day.astype(dt.date)
+    year, month = divmod(when.year * 12 + when.month - 1 - months, 12)
+    last = monthrange(year, month + 1)[1]
+    return np.datetime64(dt.date(year, month + 1, min(when.day, last)), "D")
+
+
 @record_rule(
     id="CR510", name="adjustments-not-reviewed", provision="5.10",
-    summary="reasonable adjustments agreed but no review recorded",
+    summary="reasonable adjustments agreed but no review recorded, or none for longer than the review period",
     columns=("reasonable_adjustments", "adjustments_review_date"),
+    reads=("stage1_response_date", "escalation_requested_date", "stage2_response_date"),
     severity=Severity.WARNING,
     rationale="""Landlords must keep a record of reasonable adjustments agreed and keep them under active
-    review. An adjustment recorded with no review date gives no evidence of review. The adjustment
-    itself is never shown in the finding.""",
-    breach_example="reasonable_adjustments 'Large print letters', adjustments_review_date blank",
+    review. An adjustment recorded with no review date gives no evidence of review; one whose last review
+    is older than the review period (adjustments_review_months in codecheck.yaml, 12 by default) when the
+    case was last active (--as-of while it is open, its final response once closed) gives no evidence
+    that the review is active. The adjustment itself is never shown in the finding.""",
+    breach_example="reasonable_adjustments 'Large print letters', adjustments_review_date blank (or 01/10/2022 for a case open in 2025)",
     compliant_example="reasonable_adjustments 'Large print letters', adjustments_review_date 01/10/2024",
 )
 def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
-    agreed = cases.per_value("reasonable_adjustments", _adjustments_agreed, bool)
-    reviewed = ~np.isnat(cases.dates("adjustments_review_date"))
-    for i in indexes(cases.complaints & agreed & ~reviewed):
+    agreed = cases.complaints & cases.per_value("reasonable_adjustments", _adjustments_agreed, bool)
+    reviewed = cases.dates("adjustments_review_date")
+    for i in indexes(agreed & np.isnat(reviewed)):
         emit(i, "reasonable adjustments are recorded but no review of them is (adjustments_review_date is blank)",
              column="adjustments_review_date")
+    months = ctx.review_months
+    active = _last_active(cases, ctx)
+    for i in indexes(agreed & ~np.isnat(reviewed)):
+        due = _months_before(active[i], months)
+        if reviewed[i] < due:
+            when = "as of" if active[i] == ctx.as_of64 else "when the case closed on"
+            emit(i, f"reasonable adjustments last reviewed {d(reviewed[i])}, more than {months} months before "
+                    f"{when} {d(active[i])}: no sign they are kept under active review", column="adjustments_review_date")
 
 
 @record_rule(
@@ -144,8 +175,8 @@ def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
     reads=("accepted", "stage2_response_date"),
     rationale="""Landlords must not refuse to escalate a complaint unless they have valid reasons, and
     must set them out. An escalation request with no stage 2 acknowledgement, no stage 2 response and no
-    refusal reason, once the 5 working days of 6.11 have passed, has been refused in effect without
-    reasons. (Reported here only, not also under 6.11.)""",
+    refusal reason (or only a placeholder such as 'N/A' or 'TBC'), once the 5 working days of 6.11
+    have passed, has been refused in effect without reasons. (Reported here only, not also under 6.11.)""",
     breach_example="escalation requested 02/09/2024; no stage2_ack_date, no stage2_response_date, no escalation_refused_reason as of 30/04/2025",
     compliant_example="stage 2 acknowledged 05/09/2024, or escalation_refused_reason recorded",
 )
@@ -154,10 +185,11 @@ def escalation_not_progressed(cases: CaseBatch, ctx: CheckContext, emit: Emit) -
     nothing = np.isnat(cases.dates("stage2_ack_date")) & np.isnat(cases.dates("stage2_response_date"))
     deadline = ctx.calendar.deadlines(requested, STAGE2.ack_days)
     as_of = ctx.as_of64
-    stuck = (cases.accepted & ~np.isnat(requested) & nothing & cases.blank("escalation_refused_reason")
+    stuck = (cases.accepted & ~np.isnat(requested) & nothing & cases.no_reason("escalation_refused_reason", ctx.placeholder)
              & ~STAGE2.withdrawn(cases) & (deadline < as_of))
     late_by = ctx.calendar.counts(deadline, np.full(len(cases), as_of))
     for i in indexes(stuck):
+        late = f"now {wd(late_by[i])} late" if late_by[i] > 0 else "now past it"  # --as-of a day off after it
         emit(i, f"stage 2 requested {d(requested[i])} but, as of {d(as_of)}, neither acknowledged at stage 2 nor refused "
-                f"with a reason; acknowledgement was due by {d(deadline[i])} (6.11), now {wd(late_by[i])} late",
+                f"with a reason; acknowledgement was due by {d(deadline[i])} (6.11), {late}",
              column="stage2_ack_date")

@@ -1,10 +1,14 @@
-"""Section 7, putting things right: a remedy followed through by when it said (7.3)."""
+"""Section 7, putting things right: a remedy offer says by when (7.3), and is followed through by
+then (7.3)."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule
+from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
 
@@ -26,3 +30,33 @@ def remedy_overdue(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
         days = int((as_of - due[i]).astype(int))
         emit(i, f"remedy due {d(due[i])} is not recorded as completed as of {d(as_of)} "
                 f"({days} calendar day{'s' if days != 1 else ''} overdue)", column="remedy_completed_date")
+
+
+NO_REMEDY = re.compile(r"^(no|none|nil|n/?a|-+|not\s+applicable|no\s+remedy(\s+(offered|due|required|needed))?|"
+                       r"nothing(\s+offered)?)\.?$")
+
+
+def _remedy_agreed(text: str) -> bool:
+    value = " ".join(text.lower().split())
+    return bool(value) and not NO_REMEDY.search(value)
+
+
+@record_rule(
+    id="CR703B", name="remedy-without-due-date", provision="7.3",
+    summary="a remedy recorded with no date by when it is to be done",
+    columns=("remedy", "remedy_due_date"),
+    reads=("remedy_completed_date",),
+    severity=Severity.WARNING,
+    rationale="""The remedy offer must clearly set out what will happen and by when. A remedy recorded,
+    not yet completed, with no due date gives no 'by when' to hold it to (and rule CR703 cannot tell
+    when it is overdue). A remedy of 'none', 'N/A' or 'no remedy' is not a remedy. The remedy itself
+    is never shown in the finding.""",
+    breach_example="remedy 'Repair the gutter and pay £50', remedy_due_date blank, remedy_completed_date blank",
+    compliant_example="remedy_due_date 31/01/2025 (or remedy_completed_date recorded)",
+)
+def remedy_without_due_date(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
+    agreed = cases.per_value("remedy", _remedy_agreed, bool) & ~cases.per_value("remedy", ctx.placeholder, bool)
+    done = cases.dates("remedy_completed_date")  # NaT when the column is absent
+    for i in indexes(cases.complaints & agreed & np.isnat(cases.dates("remedy_due_date")) & np.isnat(done)):
+        emit(i, "a remedy is recorded, not completed, with no remedy_due_date: the offer must say by when it will "
+                "be done", column="remedy_due_date")

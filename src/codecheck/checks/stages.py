@@ -31,33 +31,55 @@ from codecheck.timeliness import STAGE1, STAGE2, Stage, response_deadlines  # no
 # -- shared implementations ------------------------------------------------------
 
 
+def _after_deadline(cal, day: np.datetime64, deadline: np.datetime64, limit: int, since: str,
+                    start: np.datetime64) -> str:
+    """How a step dated `day`, after its deadline, was late, in words that cannot contradict
+    the finding: "02/01/2025, 6 working days after receipt on 20/12/2024; the Code allows 5
+    (deadline 31/12/2024)". A step dated on a day off after the deadline counts no more
+    working days than the Code allows (the days off are not counted), so it is named
+    instead: "on 01/01/2025, a bank holiday, after the deadline of 31/12/2024 (5 working
+    days after receipt on 20/12/2024)"."""
+    off = cal.day_off(day)
+    if off is None:
+        return (f"{d(day)}, {wd(cal.count(start, day))} after {since} on {d(start)}; the Code allows {limit} "
+                f"(deadline {d(deadline)})")
+    return f"on {d(day)}, {off}, after the deadline of {d(deadline)} ({wd(limit)} after {since} on {d(start)})"
+
+
+def _now_late(cal, deadline: np.datetime64, as_of: np.datetime64) -> str:
+    """'now 3 working days late'; as of a day off just after the deadline no working day
+    has passed since, and a count of 0 would read as on time."""
+    late_by = cal.count(deadline, as_of)
+    return f"now {wd(late_by)} late" if late_by else "now past it"
+
+
 def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit, *, report_overdue: bool) -> None:
     cal = ctx.calendar
     start, ack, response = cases.dates(stage.start), cases.dates(stage.ack), cases.dates(stage.response)
     step = timeliness.acknowledgement(stage, cases, ctx)
     deadline = step.deadline
-    taken = cal.counts(start, step.done)
+    uses = step.reliance.columns
     for i in indexes(step.status == timeliness.LATE):
         if not np.isnat(ack[i]):
-            emit(i, f"acknowledged {d(ack[i])}, {wd(taken[i])} after {stage.start_words} on {d(start[i])}; "
-                    f"the Code allows {stage.ack_days} (deadline {d(deadline[i])})", column=stage.ack)
+            emit(i, "acknowledged " + _after_deadline(cal, ack[i], deadline[i], stage.ack_days, stage.start_words, start[i]),
+                 column=stage.ack, uses=uses(i))
         else:
-            emit(i, f"no stage {stage.number} acknowledgement recorded, and the response came {d(response[i])}, "
-                    f"{wd(taken[i])} after {stage.start_words} on {d(start[i])}; an acknowledgement was due by "
-                    f"{d(deadline[i])} ({stage.ack_days} working days)", column=stage.ack)
+            emit(i, f"no stage {stage.number} acknowledgement recorded, and the response came "
+                    + _after_deadline(cal, response[i], deadline[i], stage.ack_days, stage.start_words, start[i])
+                    + " for an acknowledgement", column=stage.ack, uses=uses(i))
     if not report_overdue:
         return
     as_of = ctx.as_of64
-    late_by = cal.counts(deadline, np.full(len(cases), as_of))
     moved = stage.moved_on_date(cases)
     for i in indexes(step.status == timeliness.OVERDUE):
         if np.isnat(moved[i]):
             emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_event} {d(start[i])}, deadline "
-                    f"{d(deadline[i])} ({stage.ack_days} working days), now {wd(late_by[i])} late", column=stage.ack)
+                    f"{d(deadline[i])} ({stage.ack_days} working days), {_now_late(cal, deadline[i], as_of)}",
+                 column=stage.ack, uses=uses(i))
         else:
             emit(i, f"no stage {stage.number} acknowledgement or response recorded; {stage.start_event} "
                     f"{d(start[i])}, the deadline {d(deadline[i])} had passed when stage 2 was requested on "
-                    f"{d(moved[i])}", severity=Severity.WARNING, column=stage.ack)
+                    f"{d(moved[i])}", severity=Severity.WARNING, column=stage.ack, uses=uses(i))
 
 
 def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
@@ -65,61 +87,85 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
     ack, response = cases.dates(stage.ack), cases.dates(stage.response)
     base, extended, deadline = response_deadlines(stage, cases, ctx)
     step = timeliness.response(stage, cases, ctx)
-    taken = cal.counts(ack, response)
+    uses = step.reliance.columns
     ack_due = stage.ack_deadlines(cases, ctx)
     word = "final" if stage.number == 2 else "full"
     for i in indexes(step.status == timeliness.LATE):
+        off = cal.day_off(response[i])
+        on = f"{d(response[i])}" + (f", {off}," if off else "")
         if np.isnat(ack[i]):
-            emit(i, f"{word} stage {stage.number} response issued {d(response[i])}; no acknowledgement is recorded, "
-                    f"and even counted from the last day it was due ({d(ack_due[i])}) the Code allows "
-                    f"{stage.response_days} working days (deadline {d(deadline[i])})", column=stage.response)
+            ext = f", or by the extended deadline {d(extended[i])}" if not np.isnat(extended[i]) else ""
+            emit(i, f"{word} stage {stage.number} response issued {on} after its deadline; no acknowledgement is "
+                    f"recorded, and counted from the last day it was due ({d(ack_due[i])}) the Code allows "
+                    f"{stage.response_days} working days (deadline {d(base[i])}{ext})", column=stage.response, uses=uses(i))
         elif np.isnat(extended[i]):
-            emit(i, f"{word} stage {stage.number} response issued {d(response[i])}, {wd(taken[i])} after acknowledgement "
-                    f"on {d(ack[i])}; the Code allows {stage.response_days} (deadline {d(base[i])}) and no extension is recorded",
-                 column=stage.response)
+            emit(i, f"{word} stage {stage.number} response issued "
+                    + _after_deadline(cal, response[i], base[i], stage.response_days, "acknowledgement", ack[i])
+                    + "; no extension is recorded", column=stage.response, uses=uses(i))
         else:
-            emit(i, f"{word} stage {stage.number} response issued {d(response[i])}, after the extended deadline "
-                    f"{d(extended[i])} ({wd(cal.count(extended[i], response[i]))} late; "
-                    f"the Code's deadline was {d(base[i])})", column=stage.response)
+            late_by = cal.count(extended[i], response[i])
+            emit(i, f"{word} stage {stage.number} response issued {on} after the extended deadline {d(extended[i])} "
+                    f"({wd(late_by) + ' late; ' if late_by else ''}the Code's deadline was {d(base[i])})",
+                 column=stage.response, uses=uses(i))
     as_of = ctx.as_of64
-    late_by = cal.counts(deadline, np.full(len(cases), as_of))
     moved = stage.moved_on_date(cases)
     for i in indexes(step.status == timeliness.OVERDUE):
         ext = f", extended to {d(extended[i])}" if not np.isnat(extended[i]) else ""
-        if np.isnat(moved[i]):
-            emit(i, f"overdue: no stage {stage.number} response as of {d(as_of)}; acknowledged {d(ack[i])}, deadline "
-                    f"{d(base[i])} ({stage.response_days} working days{ext}), now {wd(late_by[i])} late",
-                 column=stage.response)
+        if np.isnat(ack[i]):
+            since = (f"no acknowledgement recorded; {stage.start_event} {d(cases.dates(stage.start)[i])}, the "
+                     f"acknowledgement was due by {d(ack_due[i])} and the response {stage.response_days} working days "
+                     f"after that, by {d(base[i])}{ext}")
         else:
-            emit(i, f"no stage {stage.number} response recorded; acknowledged {d(ack[i])}, the deadline "
-                    f"{d(deadline[i])} ({stage.response_days} working days{ext}) had passed when stage 2 was "
-                    f"requested on {d(moved[i])}", severity=Severity.WARNING, column=stage.response)
+            since = f"acknowledged {d(ack[i])}, deadline {d(base[i])} ({stage.response_days} working days{ext})"
+        if np.isnat(moved[i]):
+            emit(i, f"overdue: no stage {stage.number} response as of {d(as_of)}; {since}, "
+                    f"{_now_late(cal, deadline[i], as_of)}", column=stage.response, uses=uses(i))
+        else:
+            emit(i, f"no stage {stage.number} response recorded; {since}; the deadline {d(deadline[i])} had passed "
+                    f"when stage 2 was requested on {d(moved[i])}", severity=Severity.WARNING, column=stage.response,
+                 uses=uses(i))
+
+
+def _extension_uses(stage: Stage, cases: CaseBatch, i: int, *more: str) -> tuple[str, ...]:
+    """An extension finding relies on the extension and the Code's deadline it extends, counted
+    from the acknowledgement or, where none is recorded, from the start."""
+    counted_from = (stage.start,) if np.isnat(cases.dates(stage.ack)[i]) else ()
+    return ("accepted", stage.ack, stage.extended_to) + counted_from + more
 
 
 def check_extension_length(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     base, extended, _ = response_deadlines(stage, cases, ctx)
     length = ctx.calendar.counts(base, extended)
-    for i in indexes(stage.due(cases) & timeliness.extension_too_long(stage, cases, ctx)):
+    for i in indexes(stage.due(cases, ctx) & timeliness.extension_too_long(stage, cases, ctx)):
         emit(i, f"stage {stage.number} response deadline extended to {d(extended[i])}, {wd(length[i])} beyond the Code's "
                 f"deadline of {d(base[i])}, with no reason recorded; an extension of more than {stage.extension_days} "
-                f"working days needs a good reason, explained to the resident", column=stage.extension_reason)
+                f"working days needs a good reason, explained to the resident", column=stage.extension_reason,
+             uses=_extension_uses(stage, cases, i, stage.extension_reason))
 
 
 def check_extension_details(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     _, extended, _ = response_deadlines(stage, cases, ctx)  # a date before the Code's deadline extends nothing
     given = cases.flags(stage.extension_details)
-    with_extension = stage.due(cases) & ~np.isnat(extended)
+    with_extension = stage.due(cases, ctx) & ~np.isnat(extended)
     for i in indexes(with_extension & (given == 0)):
         emit(i, f"stage {stage.number} extension to {d(extended[i])} recorded without the Ombudsman's contact details "
-                f"({stage.extension_details} = no)", column=stage.extension_details)
+                f"({stage.extension_details} = no)", column=stage.extension_details,
+             uses=_extension_uses(stage, cases, i, stage.extension_details))
     for i in indexes(with_extension & (given == -1)):
         emit(i, f"stage {stage.number} extension to {d(extended[i])}: no record that the Ombudsman's contact details "
-                f"were given ({stage.extension_details} is blank)", severity=Severity.WARNING, column=stage.extension_details)
+                f"were given ({stage.extension_details} is blank)", severity=Severity.WARNING,
+             column=stage.extension_details, uses=_extension_uses(stage, cases, i, stage.extension_details))
 
 
 # -- the rules ---------------------------------------------------------------------
 
-_OVERDUE_NOTE = "An open case whose deadline has passed by --as-of is reported as overdue."
+_OVERDUE_NOTE = """An open case whose deadline has passed by --as-of is reported as overdue. A step dated
+    on a weekend, bank holiday or closure day after its deadline is late, though it counts no more working
+    days than the Code allows: the message names the day. A finding is left out only where a cell it relies
+    on cannot be read (that cell is its own data finding, CD001)."""
+_NO_ACK_NOTE = """Where no acknowledgement is recorded, the response is due {days} working days after the
+    acknowledgement was due, so a complaint never acknowledged nor answered is overdue here too once that
+    has passed."""
 
 
 @record_rule(
@@ -145,7 +191,8 @@ def stage1_ack_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     reads=("accepted", "stage1_extended_to", "escalation_requested_date", "stage2_ack_date", "stage2_response_date"),
     rationale=f"""A full stage 1 response is due within 10 working days of the complaint being
     acknowledged. Where an extension is recorded (stage1_extended_to), the response is judged
-    against the extended date; whether the extension itself was allowed is rule CR604. {_OVERDUE_NOTE}""",
+    against the extended date; whether the extension itself was allowed is rule CR604.
+    {_NO_ACK_NOTE.format(days=10)} {_OVERDUE_NOTE}""",
     breach_example="acknowledged Mon 03/06/2024, responded Tue 18/06/2024: 11 working days, no extension",
     compliant_example="acknowledged Mon 03/06/2024, responded Mon 17/06/2024: 10 working days",
 )
@@ -204,7 +251,7 @@ def stage2_ack_late(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     reads=("accepted", "escalation_requested_date", "stage2_extended_to"),
     rationale=f"""The final stage 2 response is due within 20 working days of the escalation being
     acknowledged; where an extension is recorded, it is judged against the extended date (whether
-    the extension was allowed is rule CR615). {_OVERDUE_NOTE}""",
+    the extension was allowed is rule CR615). {_NO_ACK_NOTE.format(days=20)} {_OVERDUE_NOTE}""",
     breach_example="stage 2 acknowledged Mon 02/09/2024, final response Tue 01/10/2024: 21 working days",
     compliant_example="final response Mon 30/09/2024: 20 working days",
 )
@@ -248,6 +295,12 @@ _NOT_A_PERSON = re.compile(
     r"officers?|managers?|centre|center|hub|desk|board|committee|contractor)\b", re.IGNORECASE)
 
 
+#: What a CR613 finding relies on: the two names and that the complaint was accepted. That it
+#: went to stage 2 is shown by a readable escalation or stage 2 acknowledgement date
+#: (``Stage.due``); an unreadable other one of the two changes nothing.
+_HANDLERS_USE = ("accepted", "stage1_handler", "stage2_handler")
+
+
 @lru_cache(maxsize=65536)
 def _person(name: str) -> tuple[str, ...]:
     """A handler's name as comparable parts: case, spacing, punctuation and titles ignored,
@@ -285,14 +338,16 @@ def _same_by_initial(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 )
 def same_handler_both_stages(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     first, second = cases.text("stage1_handler"), cases.text("stage2_handler")
-    for i in indexes(STAGE2.due(cases)):
+    for i in indexes(STAGE2.due(cases, ctx)):
         a, b = _person(first[i]), _person(second[i])
         if not a or not b:
             continue
         shown = f" ({first[i]!r} and {second[i]!r})" if ctx.show_values else ""
         if "".join(a) == "".join(b):  # "Ben Hughes" and "ben.hughes" too
             emit(i, f"the same person{shown} is recorded as handler at stage 1 and stage 2 "
-                    "(stage1_handler and stage2_handler match); stage 2 needs a different person", column="stage2_handler")
+                    "(stage1_handler and stage2_handler match); stage 2 needs a different person", column="stage2_handler",
+                 uses=_HANDLERS_USE)
         elif _same_by_initial(a, b):
             emit(i, f"the stage 1 and stage 2 handlers{shown} have the same surname and first initial: check that "
-                    "stage 2 was considered by a different person", severity=Severity.WARNING, column="stage2_handler")
+                    "stage 2 was considered by a different person", severity=Severity.WARNING, column="stage2_handler",
+                 uses=_HANDLERS_USE)

@@ -200,15 +200,16 @@ class LoadedPack:
     pack: Pack
 
 
-def load_pack(path: Path | Traversable) -> LoadedPack:
-    """Read and check one pack file."""
+def load_pack(path: Path | Traversable, trusted: bool = False) -> LoadedPack:
+    """Read and check one pack file. `trusted` (the shipped packs, validated in full by the test
+    suite) leaves compiling its patterns until a rule first reads a document."""
     name, root, data = yamlfile.load_mapping(path, "kinds and rules")
     try:
         _duplicate_keys(root)
     except _PackError as exc:
         raise _fail(name, root, exc.loc, exc.message) from None
     try:
-        pack = Pack.model_validate(data)
+        pack = Pack.model_validate(data, context={"trusted": trusted})
     except ValidationError as exc:
         errors = exc.errors()
         loc, message = _describe(errors[0])
@@ -226,14 +227,17 @@ def load_pack(path: Path | Traversable) -> LoadedPack:
     return LoadedPack(name, pack)
 
 
-def load_packs(directory: Path | Traversable | None = None) -> list[Rule]:
-    """Every rule of every pack under `directory`/letters and /policy (default: the rules directory)."""
+def load_packs(directory: Path | Traversable | None = None, trusted: bool | None = None) -> list[Rule]:
+    """Every rule of every pack under `directory`/letters and /policy (default: the rules directory,
+    whose packs are trusted: see :func:`load_pack`)."""
+    if trusted is None:
+        trusted = directory is None
     directory = rules_directory() if directory is None else directory
     rules: list[Rule] = []
     ids: dict[str, str] = {}
     names: dict[str, str] = {}
     for path in pack_files(directory):
-        loaded = load_pack(path)
+        loaded = load_pack(path, trusted)
         for rule_id, spec in loaded.pack.rules.items():
             if rule_id in ids:
                 raise ConfigError(f"{loaded.path}: rules.{rule_id}: rule id {rule_id} is also defined in {ids[rule_id]}")

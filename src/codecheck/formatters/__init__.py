@@ -1,1 +1,1 @@
-"""Output formats: each turns a finished Report into text."""
+"""Output formats: each turns a run's finished Results into text."""

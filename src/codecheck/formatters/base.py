@@ -6,14 +6,17 @@ import re
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from codecheck.report import Report
+    from codecheck.results import Results
 
 
 class Formatter(Protocol):
+    """An output format of `codecheck check`: the run's results as text (the board report has
+    its own formats, :mod:`codecheck.report.formats`)."""
+
     name: str
     description: str
 
-    def render(self, report: "Report") -> str: ...
+    def render(self, results: "Results") -> str: ...
 
 
 # C0 and C1 control characters but tab, and DEL: a newline in a case id or file name would start a

@@ -33,7 +33,8 @@ class JsonFormatter:
             "findings": findings,
             "summary": {
                 "as_of": results.as_of.isoformat(),
-                "files": [{"path": s.path, "kind": s.kind, "rows": s.rows, "notes": s.notes} for s in results.files],
+                "files": [{"path": s.path, "kind": s.kind, "rows": s.rows, "rows_checked": s.checked,
+                           "rows_rejected": s.rejected, "notes": s.notes} for s in results.files],
                 "findings": len(results.findings),
                 "by_severity": results.count_by_severity(),
                 "by_provision": [

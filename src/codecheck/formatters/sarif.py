@@ -1,49 +1,101 @@
 """SARIF 2.1.0, for code-scanning dashboards (GitHub, Azure DevOps, GitLab).
 
-One run: ``tool.driver`` describes every rule that ran (the Code's words, why,
-a breach, a link to the rule's documentation); each finding is a result with
-a stable ``ruleId``, a level from its severity, a location (the row of a case
-record, the line of a text/Markdown/HTML/PDF file, the paragraph of a DOCX,
-with a PDF's page in ``properties``) and ``partialFingerprints`` from
-:func:`codecheck.baseline.fingerprint`, so re-uploading a report after
-unrelated edits does not duplicate alerts. Inputs that could not be read are
-``invocations[0].toolExecutionNotifications``; rules not evaluated for want of
-columns are ``toolConfigurationNotifications``. With ``--show-suppressed``,
-suppressed findings are results carrying ``suppressions``.
+One run: ``tool.driver`` describes every rule that ran (a short and a full
+description, the severity as ``defaultConfiguration.level``, and ``help`` built
+from the rule's own fields: what a finding means, the Code's words, why, a
+breach and a compliant example, the columns read). There is no ``helpUri``:
+codecheck has no published page per rule, and a placeholder address would
+send people nowhere; the Housing Ombudsman's page for the Code is named in the
+help text instead (:data:`CODE_URL`).
+
+Each finding is a result with a stable ``ruleId``, a level from its severity,
+one physical location and ``partialFingerprints``. GitHub code scanning
+rejects or misplaces a result without ``region.startLine``, so every result
+has one:
+
+- a case record: the line of the file where the case's row starts (the
+  header is line 1);
+- a text, Markdown or HTML document: its line;
+- a DOCX: the paragraph number the reader gives (every body paragraph counts,
+  empty ones too; a table takes one number), which the message also names;
+- a PDF: a PDF has no lines of its own. The reader
+  (:mod:`codecheck.documents.pdf`) numbers the non-blank text lines of each
+  page from 1, top to bottom, and codecheck's other formats say
+  "page 3, line 15". ``startLine`` is that line *on its page*, and the page is
+  in the message text ("(page 3, line 15)") and in ``properties.page`` of the
+  result and of the location, so a person opens page 3 and counts down 15
+  lines. (A count of lines through the whole document would be a number that
+  nobody reading the PDF can find.)
+- a finding about the whole document or file (an omission: "does not say
+  ..."; a form missing a section): line 1, the document's title line (a case
+  file's header row), and the message says that it is about the whole
+  document, not that line.
+
+URIs are relative to the repository root (the nearest folder upward from the
+working directory holding ``.git``; else the working directory) with
+``uriBaseId: "%SRCROOT%"``, declared in ``originalUriBaseIds``; a file outside
+that root is an absolute ``file:`` URI. ``partialFingerprints`` carry the
+baseline fingerprint (:func:`codecheck.baseline.fingerprint`, taken relative to
+the same root: a case's id and column, or a hash of the text a document finding
+points to, never its line) followed by ``:N``, the how-many-th result with that
+fingerprint in the run (as CodeQL's ``primaryLocationLineHash`` does), so each
+result is told apart and re-uploading after unrelated edits does not duplicate
+alerts.
+
+Inputs that could not be read are ``invocations[0].toolExecutionNotifications``;
+rules not evaluated for want of columns are ``toolConfigurationNotifications``.
+With ``--show-suppressed``, suppressed findings are results carrying
+``suppressions``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 from codecheck import __version__
-from codecheck.baseline import fingerprint, relative_path
+from codecheck.baseline import fingerprint
 from codecheck.findings import Finding, Severity
 from codecheck.results import Results, Suppressed
 from codecheck.rules import Rule
 
-#: Where codecheck lives; rule documentation is RULES_DOC_URL + "#" + the rule id in lower case.
-PROJECT_URL = "https://github.com/codecheck/codecheck"
-RULES_DOC_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
 SCHEMA_URL = "https://json.schemastore.org/sarif-2.1.0.json"
-FINGERPRINT_KEY = "codecheckFingerprint/v1"
+#: The Housing Ombudsman's page for the Complaint Handling Code: named in every rule's help text.
+CODE_URL = "https://www.housing-ombudsman.org.uk/landlords-info/complaint-handling-code/"
+FINGERPRINT_KEY = "codecheckFingerprint/v2"
 SRCROOT = "%SRCROOT%"
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+#: GitHub's ``problem.severity`` for a non-security rule (error, warning or recommendation).
+PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
+#: GitHub keeps at most 20 tags per rule (and shows 10).
+MAX_TAGS = 10
+
+_CASE_FILES = (".csv", ".xlsx", ".xlsm", ".tsv")
 
 
-def rule_doc_url(rule_id: str) -> str:
-    return f"{RULES_DOC_URL}#{rule_id.lower()}"
+def repository_root(start: Path | None = None) -> Path:
+    """The nearest folder upward from ``start`` (the working directory) that holds ``.git``
+    (a folder, or a file in a worktree or submodule); else ``start`` itself."""
+    here = Path(os.path.abspath(start or Path.cwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
 
 
-def artifact_location(path: str) -> dict:
-    """A relative URI (against %SRCROOT%, the working directory) when the file is
-    under the working directory, else an absolute file: URI."""
-    rel = relative_path(path)
-    if rel.startswith("/"):
-        return {"uri": Path(rel).as_uri()}
+def artifact_location(path: str, root: Path | None = None) -> dict:
+    """A URI relative to ``root`` (the repository root), against %SRCROOT%, when the file
+    is under it; else an absolute ``file:`` URI."""
+    root = root or repository_root()
+    absolute = Path(os.path.abspath(path))
+    try:
+        rel = absolute.relative_to(root).as_posix()
+    except ValueError:
+        return {"uri": absolute.as_uri()}
     return {"uri": urllib.parse.quote(rel, safe="/"), "uriBaseId": SRCROOT}
 
 
@@ -51,71 +103,124 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
+def _provision_label(rule: Rule) -> str:
+    return f"the Complaint Handling Code, provision {rule.provision}" if rule.provision else ""
+
+
+def rule_help(rule: Rule) -> tuple[str, str]:
+    """The rule's help as plain text and as Markdown, from its own fields."""
+    words = _text(rule.words())
+    text: list[str] = [f"{rule.id} ({rule.name}): {_text(rule.summary)}"]
+    md: list[str] = [f"**{rule.id}** `{rule.name}`: {_text(rule.summary)}"]
+    if rule.provision:
+        if words:
+            text.append(f"The Code, {rule.provision}: \u201c{words}\u201d")
+            md.append(f"> **The Code, {rule.provision}:** {words}")
+        else:
+            text.append(f"Enforces {_provision_label(rule)}.")
+            md.append(f"Enforces {_provision_label(rule)}.")
+    else:
+        text.append("A check on the input itself, not on a provision of the Code.")
+        md.append("A check on the input itself, not on a provision of the Code.")
+    text.append(f"Why: {_text(rule.rationale)}")
+    md.append(f"**Why.** {_text(rule.rationale)}")
+    text.append(f"A breach: {_text(rule.breach_example)}")
+    md.append(f"**A breach.** {_text(rule.breach_example)}")
+    if rule.compliant_example:
+        text.append(f"Compliant: {_text(rule.compliant_example)}")
+        md.append(f"**Compliant.** {_text(rule.compliant_example)}")
+    if rule.columns:
+        text.append(f"Reads the case-record columns: {', '.join(rule.columns)}.")
+        md.append(f"**Columns read.** {', '.join(f'`{c}`' for c in rule.columns)}")
+    text.append(f"Checks: {', '.join(rule.kinds)}. Severity: {rule.severity.label}.")
+    md.append(f"**Checks:** {', '.join(rule.kinds)}. **Severity:** {rule.severity.label}.")
+    if rule.provision:
+        text.append(f"The Housing Ombudsman's Complaint Handling Code: {CODE_URL}")
+        md.append(f"The Housing Ombudsman's [Complaint Handling Code]({CODE_URL}).")
+    return "\n\n".join(text), "\n\n".join(md)
+
+
 def rule_descriptor(rule: Rule) -> dict:
     words = _text(rule.words())
-    help_text = f"{_text(rule.rationale)}\n\nA breach: {_text(rule.breach_example)}"
-    help_md = f"{_text(rule.rationale)}\n\n**A breach:** {_text(rule.breach_example)}"
-    if rule.compliant_example:
-        help_text += f"\n\nCompliant: {_text(rule.compliant_example)}"
-        help_md += f"\n\n**Compliant:** {_text(rule.compliant_example)}"
+    help_text, help_md = rule_help(rule)
     tags = ["complaint-handling-code"]
     if rule.section:
         tags.append(f"section-{rule.section}")
     else:
         tags.append("data")
     tags.extend(rule.kinds)
+    summary = _text(rule.summary)
+    summary += "" if summary.endswith((".", "!", "?")) else "."
+    full = f"{summary} The Code, {rule.provision}: \u201c{words}\u201d" if words else (
+        f"{summary} {_text(rule.rationale)}")
     return {
         "id": rule.id,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": words or rule.summary},
+        "shortDescription": {"text": _text(rule.summary)},
+        "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": help_md},
-        "helpUri": rule_doc_url(rule.id),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "provision": rule.provision,
-            "tags": tags,
+            "tags": list(dict.fromkeys(tags))[:MAX_TAGS],
             "kinds": list(rule.kinds),
+            "problem.severity": PROBLEM_SEVERITY[rule.severity],
             **({"columns": list(rule.columns)} if rule.columns else {}),
         },
     }
 
 
+def _whole(f: Finding) -> str:
+    if f.path.lower().endswith(_CASE_FILES):
+        return "about the whole file, not one row: shown at line 1, the header row"
+    return "about the whole document, not one line: shown at line 1, the title line"
+
+
+def _start_line(f: Finding) -> int | None:
+    """The line, row or paragraph the finding points to (>= 1), or None when it has none."""
+    for value in (f.row, f.line, f.paragraph):
+        if value is not None and value >= 1:
+            return value
+    return None
+
+
 def _message(f: Finding) -> str:
     if f.case_id:
-        return f"{f.case_id}: {f.message}"
-    if f.location and f.row is None and f.location != f"line {f.line}":  # the region gives the line
-        return f"{f.message} ({f.location})"
-    return f.message
-
-
-def _region(f: Finding) -> dict | None:
-    if f.row is not None:
-        line = f.row
-    elif f.line is not None:
-        line = f.line
-    elif f.paragraph is not None:
-        line = f.paragraph
+        text = f"{f.case_id}: {f.message}"
+    elif f.location and f.row is None and f.location != f"line {f.line}":  # the region gives the line
+        text = f.message if f.message.endswith(f"({f.location})") else f"{f.message} ({f.location})"
     else:
-        return None
-    return {"startLine": line} if line >= 1 else None
+        text = f.message
+    if f.page is not None and f"page {f.page}" not in text:
+        text += f" (page {f.page})"
+    if _start_line(f) is None:
+        if f.location and not f.omission:  # e.g. a DOCX header or footer: named above, no number
+            text += " (no line number: shown at line 1)"
+        else:
+            text += f" ({_whole(f)})"
+    return text
 
 
-def result(f: Finding, index: dict[str, int], suppressed: Suppressed | None = None) -> dict:
-    physical: dict = {"artifactLocation": artifact_location(f.path)}
-    region = _region(f)
-    if region:
-        physical["region"] = region
+def _region(f: Finding) -> dict:
+    return {"startLine": _start_line(f) or 1}
+
+
+def result(f: Finding, index: dict[str, int], root: Path, occurrence: int = 1,
+           suppressed: Suppressed | None = None) -> dict:
+    physical: dict = {"artifactLocation": artifact_location(f.path, root), "region": _region(f)}
     location: dict = {"physicalLocation": physical}
     if f.case_id:
         location["logicalLocations"] = [{"name": f.case_id, "kind": "case"}]
     if f.page is not None:
         location["properties"] = {"page": f.page}
     props = {k: v for k, v in (("provision", f.provision), ("case_id", f.case_id), ("column", f.column),
-                               ("page", f.page), ("paragraph", f.paragraph), ("location", f.location))
+                               ("page", f.page), ("line", f.line if f.page is not None else None),
+                               ("paragraph", f.paragraph), ("location", f.location))
              if v is not None}
     if f.omission:
         props["omission"] = True  # the document does not say it: no sentence to point at
+    if _start_line(f) is None:
+        props["wholeDocument"] = True
     out: dict = {"ruleId": f.rule}
     if f.rule in index:
         out["ruleIndex"] = index[f.rule]
@@ -123,7 +228,7 @@ def result(f: Finding, index: dict[str, int], suppressed: Suppressed | None = No
         "level": LEVELS[f.severity],
         "message": {"text": _message(f)},
         "locations": [location],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f)},
+        "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint(f, root)}:{occurrence}"},
     })
     if props:
         out["properties"] = props
@@ -139,19 +244,27 @@ def result(f: Finding, index: dict[str, int], suppressed: Suppressed | None = No
 
 
 def sarif_log(results: Results) -> dict:
+    root = repository_root()
     rules = sorted({r.id: r for r in results.rules}.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
-    out_results = [result(f, index) for f in results.sorted_findings()]
+    seen: Counter[str] = Counter()
+
+    def one(f: Finding, suppressed: Suppressed | None = None) -> dict:
+        base = fingerprint(f, root)
+        seen[base] += 1
+        return result(f, index, root, seen[base], suppressed)
+
+    out_results = [one(f) for f in results.sorted_findings()]
     if results.show_suppressed:
         for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
-            out_results.append(result(s.finding, index, s))
-    invocation: dict = {"executionSuccessful": not results.problems}
+            out_results.append(one(s.finding, s))
+    invocation: dict = {"executionSuccessful": not results.blocking_problems()}
     if results.problems:
         invocation["toolExecutionNotifications"] = [
             {
                 "level": "error",
                 "message": {"text": p.message + (f" ({p.location})" if p.location else "")},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(p.path)}}],
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(p.path, root)}}],
                 "descriptor": {"id": "input"},
             }
             for p in results.problems
@@ -162,7 +275,7 @@ def sarif_log(results: Results) -> dict:
                 "level": "note",
                 "message": {"text": f"{ne.rule} not evaluated: the file lacks {', '.join(ne.missing)} "
                                     "(not counted as passed)"},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(ne.path)}}],
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(ne.path, root)}}],
                 "descriptor": {"id": "not-evaluated"},
                 "associatedRule": {"id": ne.rule, **({"index": index[ne.rule]} if ne.rule in index else {})},
             }
@@ -174,12 +287,17 @@ def sarif_log(results: Results) -> dict:
                 "name": "codecheck",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": PROJECT_URL,
                 "rules": [rule_descriptor(r) for r in rules],
             }
         },
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "uri": root.as_uri().rstrip("/") + "/",
+                "description": {"text": "The repository root: the nearest folder upward from the working "
+                                        "directory holding .git (else the working directory)."},
+            }
+        },
         "results": out_results,
         "properties": {
             "asOf": results.as_of.isoformat(),

@@ -45,16 +45,27 @@ def provision_label(f: Finding) -> str:
     return "data" if f.row is not None or f.case_id else "template"
 
 
-def finding_line(f: Finding) -> str:
-    where = location(f)
-    case = f" {f.case_id}:" if f.case_id else ""
-    return printable(f"{where}:{case} {provision_label(f)} {f.severity.label}: {f.message}{where_else(f)} [{f.rule}]")
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def finding_line(f: Finding, colour: bool = False) -> str:
+    """One finding, one line; with `colour`, the severity in its colour and the rule id bold (the
+    escapes are added after the text is made printable, so no value can carry its own)."""
+    where = printable(location(f))
+    case = printable(f" {f.case_id}:") if f.case_id else ""
+    label = f.severity.label
+    text = printable(f"{f.message}{where_else(f)}")
+    if not colour:
+        return f"{where}:{case} {provision_label(f)} {label}: {text} [{f.rule}]"
+    return (f"{_BOLD}{where}:{_RESET}{case} {provision_label(f)} {_COLOURS.get(label, '')}{label}{_RESET}: {text} "
+            f"{_DIM}[{_RESET}{_BOLD}{f.rule}{_RESET}{_DIM}]{_RESET}")
 
 
 OMISSIONS_HEAD = "not found in this document"
 
 
-def findings_by_file(findings: list[Finding]) -> list[str]:
+def findings_by_file(findings: list[Finding], colour: bool = False) -> list[str]:
     """Each file's findings in order, what a document *says* first, then what it does not
     say (omissions), once per provision under a heading of their own."""
     out: list[str] = []
@@ -63,8 +74,8 @@ def findings_by_file(findings: list[Finding]) -> list[str]:
 
     def flush() -> None:
         if omissions:
-            out.append(f"{current}: {OMISSIONS_HEAD}:")
-            out.extend(finding_line(f) for f in omissions)
+            out.append(printable(f"{current}: {OMISSIONS_HEAD}:"))
+            out.extend(finding_line(f, colour) for f in omissions)
             omissions.clear()
 
     for f in findings:
@@ -74,7 +85,7 @@ def findings_by_file(findings: list[Finding]) -> list[str]:
         if f.omission:
             omissions.append(f)
         else:
-            out.append(finding_line(f))
+            out.append(finding_line(f, colour))
     flush()
     return out
 
@@ -84,16 +95,34 @@ class TextFormatter:
     description = "one line a finding, then a summary (default)"
 
     def render(self, results: Results) -> str:
-        out: list[str] = []
-        for problem in results.problems:
-            out.append(printable(f"{problem}  [input]"))
-        out.extend(findings_by_file(results.sorted_findings()))
+        out: list[str] = []  # input problems are the command's to print, once, on standard error
+        view = results.view
+        if view.statistics:  # --statistics: counts per rule only
+            out.extend(printable(line) for line in self.statistics(results))
+            return "\n".join(out) + "\n" if out else ""
+        out.extend(findings_by_file(results.sorted_findings(), view.colour))
         if results.show_suppressed:  # --show-suppressed
             for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
-                out.append(f"{finding_line(s.finding)} [suppressed: {s.reason or 'no reason given'}]")
+                out.append(f"{finding_line(s.finding, view.colour)} [suppressed: {printable(s.reason or 'no reason given')}]")
+        if view.quiet:  # -q: the findings only
+            return "\n".join(out) + "\n" if out else ""
         out.append("")
         out.extend(printable(line) for line in self.summary(results))
         return "\n".join(out) + "\n"
+
+    def statistics(self, results: Results) -> list[str]:
+        """One line per rule with findings, most first: count, rule, provision, what it means."""
+        rules = {r.id: r for r in results.rules}
+        counts: dict[str, int] = defaultdict(int)
+        for f in results.findings:
+            counts[f.rule] += 1
+        width = len(str(max(counts.values()))) if counts else 1
+        lines = []
+        for rule_id, n in sorted(counts.items(), key=lambda t: (-t[1], t[0])):
+            rule = rules.get(rule_id)
+            provision = (rule.provision if rule else None) or "data"
+            lines.append(f"{n:>{width}}  {rule_id:<7} {provision:<7} {rule.summary if rule else ''}".rstrip())
+        return lines
 
     def summary(self, results: Results) -> list[str]:
         lines: list[str] = []
@@ -102,10 +131,14 @@ class TextFormatter:
         total = len(results.findings)
         files = len(results.files)
         rows = sum(f.rows for f in results.files)
+        rejected = sum(f.rejected for f in results.files)
         sev = ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for label, n in by_sev.items() if n)
         head = f"{total} finding{'s' if total != 1 else ''}" + (f" ({sev})" if sev else "")
         scope = f"{files} file{'s' if files != 1 else ''}" + (f", {rows} case rows" if rows else "")
         lines.append(f"{head} in {scope}; judged as of {results.as_of.strftime('%d/%m/%Y')}.")
+        if rejected:
+            lines.append(f"Of the {rows} case rows, {rows - rejected} were checked and {rejected} could not be "
+                         "(each one a CD004 finding).")
         if results.suppressed:
             n = len(results.suppressed)
             shown = "listed above" if results.show_suppressed else "--show-suppressed lists them"
@@ -137,6 +170,9 @@ class TextFormatter:
         if results.unknown_kind:
             lines.append(f"Not checked: {len(results.unknown_kind)} document(s) whose kind the name does not tell, e.g. "
                          f"{results.unknown_kind[0]}; name the kind with a `documents:` glob in codecheck.yaml or --kind")
-        if results.problems:
-            lines.append(f"{len(results.problems)} input(s) could not be read (exit code 2).")
+        blocking = results.blocking_problems()
+        if blocking:
+            lines.append(f"{len(blocking)} input(s) could not be read (exit code 2).")
+        if len(results.problems) > len(blocking):
+            lines.append(f"{len(results.problems) - len(blocking)} unreadable path(s) skipped (--skip-unreadable).")
         return lines

@@ -37,6 +37,8 @@ class CaseSource:
     batches: Iterator["CaseBatch"]
     notes: list[str] = field(default_factory=list)
     """things worth telling the user about how the file was read (encoding, delimiter)."""
+    header_row: int = 1
+    """the line (CSV) or row (Excel) of the header, for findings about a whole column."""
 
 
 class CaseReader(Reader, Protocol):

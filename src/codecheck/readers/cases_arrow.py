@@ -24,6 +24,9 @@ The main thread builds the batches from the blocks and runs the rules meanwhile.
 A block that is not safe to read this way ends the columnar read there: the
 batches before it stand, and the csv path reads on from the first line of the
 batch it falls in (lines up to there are one record each, so it can skip them).
+That is how a block needing recovery is read: a quote left open or a NUL byte is
+never read here, and the csv path makes it a broken row (``CaseBatch.broken``,
+``cases_csv._recover``), so both paths give the same batches.
 Ragged rows are split by the csv module and put back at their lines, padded or
 cut, for rule CD004 exactly as the csv path does.
 """

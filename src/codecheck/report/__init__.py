@@ -6,6 +6,14 @@ mapping, working-day calendar and rules as ``codecheck check``.
 ``Report.to_dict`` (JSON) only present it; ``command`` is ``codecheck report``.
 """
 
-from codecheck.report.figures import Cell, Figure, Report, Section, Span, build_report, parse_period
-
 __all__ = ["Cell", "Figure", "Report", "Section", "Span", "build_report", "parse_period"]
+
+
+def __getattr__(name: str):
+    """The figures module loads (with numpy and the engine) only when used: `codecheck rules` and a
+    check of one letter do not pay for it at start-up."""
+    if name in __all__:
+        from codecheck.report import figures
+
+        return getattr(figures, name)
+    raise AttributeError(f"module 'codecheck.report' has no attribute {name!r}")

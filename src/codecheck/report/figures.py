@@ -26,6 +26,7 @@ from typing import Iterable
 import numpy as np
 
 from codecheck import timeliness as tl
+from codecheck.values import Placeholders
 from codecheck.checks.base import CheckContext
 from codecheck.checks.exclusions import OUT_OF_TIME
 from codecheck.checks.stages import STAGE1, STAGE2
@@ -277,12 +278,6 @@ def category_classifier(names: Iterable[str], show_values: bool = False):
 
 # -- counting ---------------------------------------------------------------------------
 
-#: The rules whose columns decide a step, so that a row the engine cannot judge
-#: (an unreadable cell) is not judged here either.
-STEP_RULES = {"s1_ack": ("CR602",), "s1_response": ("CR603",), "s1_code": ("CR603", "CR604"),
-              "s2_ack": ("CR611", "CR511"), "s2_response": ("CR614",), "s2_code": ("CR614", "CR615")}
-
-
 def _same(classify):
     return lambda text: (classify(text),) * 2
 
@@ -346,19 +341,12 @@ class Tally:
             labels.setdefault(key, label)
             group[key] = group.get(key, np.zeros(self.nq, dtype=np.int64)) + counts
 
-    def _blind(self, cases: CaseBatch, step: str) -> np.ndarray:
-        columns: set[str] = set()
-        for rule_id in STEP_RULES[step]:
-            rule = self.registry.rules.get(rule_id)
-            if rule is not None:
-                columns.update(rule.columns + rule.reads)
-        mask = np.zeros(len(cases), dtype=bool)
-        mask[list(cases.unreadable_rows(columns))] = True
-        return mask
-
     def _step(self, key: str, times: tl.StepTimes, cases: CaseBatch, q: np.ndarray) -> np.ndarray:
+        """Count a step's statuses; a row whose judgement relies on a cell that cannot be read is
+        not judged, exactly as the rules leave it out (``StepTimes.reliance``)."""
         status = times.status.copy()
-        status[self._blind(cases, key) & (status != tl.NOT_DUE)] = tl.NOT_JUDGED
+        if times.reliance is not None:
+            status[times.reliance.blind(cases) & (status != tl.NOT_DUE)] = tl.NOT_JUDGED
         for code, name in enumerate(tl.STATUS_NAMES):
             self.add(f"{key}.{name}", status == code, q)
         return status
@@ -374,7 +362,7 @@ class Tally:
 
         complaints, accepted = cases.complaints, cases.accepted
         refused = complaints & (cases.flags("accepted") == 0)
-        stage2 = STAGE2.due(cases)
+        stage2 = STAGE2.due(cases, ctx)
         self.add("complaints", complaints, q1)
         self.add("stage1", accepted, q1)
         self.add("not_accepted", refused, q1)
@@ -382,7 +370,7 @@ class Tally:
         self.add("unrecognised_type", cases.checkable & (cases.record_types == -1), q1)
         escalated = accepted & ~np.isnat(start2)
         self.add("escalations", escalated, q2)
-        self.add("escalations_refused", escalated & ~cases.blank("escalation_refused_reason"), q2)
+        self.add("escalations_refused", escalated & ~cases.no_reason("escalation_refused_reason", self.ctx.placeholder), q2)
         self.add("stage2", stage2, q2)
         self.monthly["stage1"] += np.bincount(self._index(received, self.m_edges)[accepted & (q1 >= 0)],
                                               minlength=len(self.m_edges) - 1)
@@ -397,7 +385,7 @@ class Tally:
             self.add(f"{prefix}_code.on_time_extended", (code == tl.ON_TIME) & (cases.dates(stage.response) > base), q)
             beyond = np.isin(code, (tl.LATE, tl.OVERDUE)) & ~np.isin(recorded, (tl.LATE, tl.OVERDUE))
             self.add(f"{prefix}_code.beyond_allowed_extension", beyond, q)
-            self.add(f"{prefix}_extended", stage.due(cases) & ~np.isnat(cases.dates(stage.extended_to)), q)
+            self.add(f"{prefix}_extended", stage.due(cases, ctx) & ~np.isnat(cases.dates(stage.extended_to)), q)
 
         self.add_group("outcome1", _same(outcome_class), cases.text("stage1_outcome"), accepted, q1)
         self.add_group("outcome2", _same(outcome_class), cases.text("stage2_outcome"), stage2, q2)
@@ -702,7 +690,8 @@ def build_report(paths: Iterable[str | Path], config: Config, period: tuple[dt.d
     file_columns: dict[str, set[str]] = {}
     sources: list[dict] = []
     engine = _ReportEngine(registry, config, rules, as_of, show_values=show_values)
-    tally = Tally(qs, ms, registry, CheckContext(calendar=engine.calendar, as_of=as_of, show_values=show_values))
+    tally = Tally(qs, ms, registry, CheckContext(calendar=engine.calendar, as_of=as_of, show_values=show_values,
+                                                     placeholder=Placeholders(config.placeholders)))
     tally.categorise = category_classifier(getattr(config, "categories", ()), show_values)
     engine.wrap = lambda reader: _TallyingReader(reader, tally, file_columns, sources)
     results = engine.run(paths)

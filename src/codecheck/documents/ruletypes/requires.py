@@ -25,7 +25,6 @@ from typing import Any, ClassVar, Literal
 
 from ..matching import Matcher, PatternSet, Text, compile_matcher, compile_set, document_text
 from ..model import Document
-from ..statements import statements_of
 from .base import BaseSpec, Check, Emit, Pattern, Patterns, Says, SpecError, fmt
 
 
@@ -90,7 +89,7 @@ def build(spec: Spec) -> Check:
         compile_set(tuple(group)) for group in spec.all_of or []]
     if not groups:  # met only by a statement
         def check_statements(document: Document, ctx: Any, emit: Emit) -> None:
-            reading = statements_of(document, getattr(ctx, "kind", None))
+            reading = _statements_of(document, getattr(ctx, "kind", None))
             if not any(says.matches(st) for st in reading.statements for says in satisfied_by):
                 emit(None, fmt(spec.message))
 
@@ -103,7 +102,7 @@ def build(spec: Spec) -> Check:
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
         if satisfied_by:
-            reading = statements_of(document, getattr(ctx, "kind", None))
+            reading = _statements_of(document, getattr(ctx, "kind", None))
             if any(says.matches(st) for st in reading.statements for says in satisfied_by):
                 return
         found = [_found(text, group, within) for group in groups]
@@ -119,3 +118,11 @@ def build(spec: Spec) -> Check:
         emit(None, fmt(spec.message, missing=" and ".join(missing_names)))
 
     return check
+
+
+def _statements_of(document, kind):
+    """The statement layer, imported when a document is first read (it compiles large patterns:
+    `codecheck rules` and a check that needs no statement do not pay for it)."""
+    from ..statements import statements_of
+
+    return statements_of(document, kind)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from ..model import Document
-from ..statements import statements_of
 from .base import BaseSpec, Check, Emit, Says, fmt, quoted
 
 
@@ -31,7 +30,7 @@ def build(spec: Spec) -> Check:
     finds = spec.finds
 
     def check(document: Document, ctx: Any, emit: Emit) -> None:
-        reading = statements_of(document, getattr(ctx, "kind", None))
+        reading = _statements_of(document, getattr(ctx, "kind", None))
         done: set[int] = set()
         for statement in reading.statements:
             if finds.matches(statement) and statement.sentence.start not in done:
@@ -39,3 +38,11 @@ def build(spec: Spec) -> Check:
                 emit(statement.block, fmt(spec.message, match=quoted(statement.sentence.cased)))
 
     return check
+
+
+def _statements_of(document, kind):
+    """The statement layer, imported when a document is first read (it compiles large patterns:
+    `codecheck rules` and a check that needs no statement do not pay for it)."""
+    from ..statements import statements_of
+
+    return statements_of(document, kind)

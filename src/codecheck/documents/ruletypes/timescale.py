@@ -41,7 +41,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..matching import PatternSet, compile_set, document_text
 from ..model import Document
-from ..statements import statements_of
 from .base import BaseSpec, Check, Emit, Patterns, Says, SpecError, fmt
 
 
@@ -120,7 +119,7 @@ def _from_statements(spec: Spec) -> Check:
         return spec.max_working_days
 
     def check(document: Document, ctx: Any, emit: Emit) -> None:
-        reading = statements_of(document, getattr(ctx, "kind", None))
+        reading = _statements_of(document, getattr(ctx, "kind", None))
         for statement in reading.statements:
             if not reads.matches(statement) or statement.high is None:
                 continue
@@ -182,3 +181,11 @@ def _from_sentences(spec: Spec) -> Check:
 
 def build(spec: Spec) -> Check:
     return _from_statements(spec) if spec.reads is not None else _from_sentences(spec)
+
+
+def _statements_of(document, kind):
+    """The statement layer, imported when a document is first read (it compiles large patterns:
+    `codecheck rules` and a check that needs no statement do not pay for it)."""
+    from ..statements import statements_of
+
+    return statements_of(document, kind)

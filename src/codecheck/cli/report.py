@@ -7,26 +7,13 @@ read (no partial report is written then).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-FORMATS = ("html", "md", "json")
-SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
-
-
-def render(report, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "md":
-        from codecheck.report.render_md import render_md
-
-        return render_md(report)
-    from codecheck.report.render_html import render_html
-
-    return render_html(report)
+from codecheck.cli.common import config_files, fail, parse_as_of
+from codecheck.report.formats import FORMATS, SUFFIXES, render
 
 
 def _excluded(path: Path, patterns: list[str]) -> bool:
@@ -61,7 +48,6 @@ def report(paths, period, homes, fmt, output, as_of, config_path, region, year_s
     \b
     codecheck report cases.csv --period 2024-04-01..2025-03-31 --homes 5000 -o board.html
     """
-    from codecheck.cli import _as_of, _fail, config_files
     from codecheck.config import load_config
     from codecheck.errors import CodecheckError
     from codecheck.outputs import refuse_overwriting_inputs, write_text_atomic
@@ -75,20 +61,20 @@ def report(paths, period, homes, fmt, output, as_of, config_path, region, year_s
         homes = homes or getattr(config, "homes", None)
         refuse_overwriting_inputs([("-o", output)], [*paths, *config_files(config_path, config)],
                                   walked=lambda child: not _excluded(child, config.exclude))
-        built, results = build_report(paths, config, parse_period(period, year_start), _as_of(as_of), homes=homes,
+        built, results = build_report(paths, config, parse_period(period, year_start), parse_as_of(as_of), homes=homes,
                                       year_start=year_start, title=title, show_values=show_values)
     except CodecheckError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if results.problems:
         for problem in results.problems:
             click.echo(f"codecheck: {problem}", err=True)
-        _fail("no report written: the input above cannot be read")
+        fail("no report written: the input above cannot be read")
     text = render(built, fmt)
     if output:
         try:
             write_text_atomic(output, text)
         except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}")
+            fail(f"cannot write {output}: {exc.strerror or exc}")
         click.echo(f"codecheck: wrote {output} ({fmt})", err=True)
     else:
         click.echo(text, nl=False)

@@ -1,0 +1,126 @@
+"""codecheck behaves like the linters people already use (issue 13): the nearest config governs,
+globs mean what their author wrote, --exit-zero, -q, --statistics, colour only on a terminal,
+standard input, "did you mean", and each input error printed once, on standard error."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codecheck.config import configs_for, find_config
+from codecheck.suggest import did_you_mean
+
+ROOT = Path(__file__).resolve().parents[1]
+LETTER = "# Our response\n\nWe will send our full reply within 30 working days of today.\n"
+
+
+def _run(*args: str, cwd: Path, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    full = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "codecheck", *args], cwd=cwd, input=stdin, capture_output=True,
+                          text=True, timeout=120, env=full)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository of letters with its codecheck.yaml at the root, naming the kind by a glob."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "codecheck.yaml").write_text('documents:\n  "letters/*.md": stage1_response\n', encoding="utf-8")
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "reply.md").write_text(LETTER, encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    return tmp_path
+
+
+def test_the_nearest_config_governs_a_run_from_a_subfolder(repo):
+    done = _run("../letters/reply.md", "--format", "json", cwd=repo / "drafts")
+    assert done.returncode == 1, done.stderr  # read as a stage 1 response: its omissions are warnings
+    assert {f["rule"] for f in json.loads(done.stdout)["findings"]} >= {"CL609A"}
+    assert find_config(repo / "letters" / "reply.md") == repo / "codecheck.yaml"
+
+
+def test_discovery_stops_at_the_repository_root(tmp_path, repo):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / ".git").mkdir()
+    assert find_config(outside) is None
+
+
+def test_inputs_under_different_configs_each_use_their_own(tmp_path):
+    for name, kind in (("a", "stage1_response"), ("b", "stage2_response")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "codecheck.yaml").write_text(f'documents:\n  "*.md": {kind}\n', encoding="utf-8")
+        (tmp_path / name / "reply.md").write_text(LETTER, encoding="utf-8")
+    groups = configs_for([tmp_path / "a" / "reply.md", tmp_path / "b" / "reply.md"])
+    assert [c.documents for c, _ in groups] == [{"*.md": "stage1_response"}, {"*.md": "stage2_response"}]
+    findings = json.loads(_run("a/reply.md", "b/reply.md", "--format", "json", cwd=tmp_path).stdout)["findings"]
+    assert {f["rule"][:4] for f in findings if f["path"].startswith("a")} == {"CL60"}
+    assert any(f["rule"].startswith("CL61") for f in findings if f["path"].startswith("b"))
+
+
+def test_exit_zero_quiet_and_statistics(repo):
+    assert _run("letters/reply.md", "--exit-zero", cwd=repo).returncode == 0
+    quiet = _run("letters/reply.md", "-q", cwd=repo).stdout
+    assert "CL609A" in quiet and "finding" not in quiet.splitlines()[-1]  # no summary line
+    stats = _run("letters/reply.md", "--statistics", cwd=repo).stdout.splitlines()
+    assert stats and all(line.split()[0].isdigit() for line in stats)
+    assert _run("nothing-here.md", "--exit-zero", cwd=repo).returncode == 2  # an input error is still an error
+
+
+def test_no_colour_unless_a_terminal(repo):
+    assert "\033[" not in _run("letters/reply.md", cwd=repo).stdout
+    pty = pytest.importorskip("pty")
+    import select
+
+    def on_terminal(env: dict) -> bytes:
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: codecheck on a terminal
+            os.chdir(repo)
+            os.execve(sys.executable, [sys.executable, "-m", "codecheck", "letters/reply.md"], env)
+        out = b""
+        while True:
+            ready, _, _ = select.select([fd], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.waitpid(pid, 0)
+        return out
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert b"\033[33mwarning" in on_terminal(env)
+    assert b"\033[33m" not in on_terminal({**env, "NO_COLOR": "1"})
+
+
+def test_standard_input_with_a_name(repo):
+    done = _run("-", "--stdin-filename", "letters/new.md", "--format", "json", cwd=repo, stdin=LETTER)
+    findings = json.loads(done.stdout)["findings"]
+    assert findings and {f["path"] for f in findings} == {"letters/new.md"}
+    assert _run("-", cwd=repo, stdin=LETTER).returncode == 2  # which kind? it must be named
+
+
+def test_did_you_mean():
+    assert did_you_mean("cr602", ["CR602", "CR603", "CD001"]).startswith("; did you mean 'CR602'")
+    assert did_you_mean("zzz", ["CR602"]) == ""
+
+
+def test_a_mistyped_rule_or_key_gets_a_suggestion(repo):
+    assert "did you mean 'stage1-ack-late'" in _run("letters/reply.md", "--select", "stage1-ack-lte", cwd=repo).stderr
+    (repo / "codecheck.yaml").write_text("documnets: {}\n", encoding="utf-8")
+    done = _run("letters/reply.md", cwd=repo)
+    assert done.returncode == 2 and "did you mean 'documents'" in done.stderr
+
+
+def test_an_input_error_is_printed_once_on_standard_error(repo):
+    done = _run("missing.csv", cwd=repo)
+    assert done.returncode == 2
+    assert done.stderr.count("missing.csv") == 1 and "missing.csv" not in done.stdout.split("\n\n")[0]
