@@ -124,3 +124,21 @@ def test_an_input_error_is_printed_once_on_standard_error(repo):
     done = _run("missing.csv", cwd=repo)
     assert done.returncode == 2
     assert done.stderr.count("missing.csv") == 1 and "missing.csv" not in done.stdout.split("\n\n")[0]
+
+
+def test_verbose_says_the_kind_of_each_file_and_why(repo):
+    (repo / "cases.csv").write_text("case_id,received_date\nC-1,02/09/2024\n", encoding="utf-8")
+    err = _run("letters/reply.md", "cases.csv", "-v", "-q", "--as-of", "2025-01-31", cwd=repo).stderr
+    assert f"configuration {repo / 'codecheck.yaml'}" in err
+    assert "letters/reply.md: stage1_response (documents: 'letters/*.md'" in err
+    assert "cases.csv: cases (read as case records (.csv))" in err
+
+
+def test_force_exclude_applies_exclude_to_named_files(repo):
+    (repo / "codecheck.yaml").write_text('documents:\n  "letters/*.md": stage1_response\nexclude: ["letters/draft-*"]\n',
+                                         encoding="utf-8")
+    (repo / "letters" / "draft-1.md").write_text(LETTER, encoding="utf-8")
+    named = json.loads(_run("letters/draft-1.md", "--format", "json", cwd=repo).stdout)
+    assert named["findings"]  # named on the command line, a file is checked unless asked otherwise
+    forced = _run("letters/draft-1.md", "--force-exclude", "--format", "json", cwd=repo)
+    assert forced.returncode == 0 and json.loads(forced.stdout)["findings"] == []

@@ -39,7 +39,8 @@ def _selected(hook: dict, path: str) -> bool:
 
 def test_manifest_is_valid_for_pre_commit():
     hook = _hook()  # load_manifest raises InvalidManifestError on a missing or malformed key
-    assert hook["entry"] == "codecheck check"
+    # --force-exclude: pre-commit names every staged file, and `exclude:` in codecheck.yaml must still hold
+    assert hook["entry"] == "codecheck check --force-exclude"
     assert hook["language"] in ("python", "python_venv")
     assert hook["pass_filenames"] is True
     assert hook["require_serial"] is False

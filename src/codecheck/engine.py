@@ -40,7 +40,11 @@ class Engine:
         jobs: int = 1,
         progress: "Callable[[str], None] | None" = None,
         aliases: "dict[str, str] | None" = None,
+        force_exclude: bool = False,
     ):
+        self.force_exclude = force_exclude
+        """--force-exclude: the configuration's `exclude:` leaves out files named on the command line too."""
+        self._why = ""
         self.aliases = aliases or {}
         """A file's path -> the name it stands for (standard input saved to a temporary file)."""
         self.jobs = max(1, jobs)
@@ -68,6 +72,8 @@ class Engine:
             if path.is_dir():
                 out.extend((child, False) for child in self._walk(path, results))
             elif path.exists():
+                if self.force_exclude and self._excluded(path):
+                    continue  # --force-exclude: `exclude:` applies to named files too (pre-commit names them)
                 out.append((path, True))
             else:
                 results.problems.append(InputProblem(str(path), "no such file or folder"))
@@ -118,13 +124,18 @@ class Engine:
         return any(fnmatch.fnmatch(name, pat) for pat in self.config.exclude for name in names)
 
     def kind_for(self, path: Path) -> str | None:
+        return self.kind_and_why(path)[0]
+
+    def kind_and_why(self, path: Path) -> tuple[str | None, str]:
+        """The kind --kind or a `documents:` glob gives the file, and how (for -v); (None, "") when
+        neither does (the reader, or the file's name, decides then)."""
         if self.kind:
-            return self.kind
+            return self.kind, "--kind"
         names = self._names(path)
         for pattern, kind in self.config.documents.items():
             if any(fnmatch.fnmatch(name, pattern) for name in names):
-                return kind
-        return None
+                return kind, f"documents: {pattern!r} in {self.config.source or 'the configuration'}"
+        return None, ""
 
     # -- running ---------------------------------------------------------------------
 
@@ -227,7 +238,7 @@ class Engine:
                 str(path), f"not checked: {size / 1048576:,.0f} MB is over the {self.config.max_file_mb:,} MB limit "
                            "(max_file_mb in codecheck.yaml)"))
             return
-        kind = self.kind_for(path)
+        kind, self._why = self.kind_and_why(path)
         reader = self.registry.plugins.hook.codecheck_pick_reader(path=path, kind=kind, readers=self.registry.readers)
         if reader is None:
             if named:
@@ -303,7 +314,8 @@ class Engine:
 
     def check_cases(self, reader, path: Path, results: Results) -> None:
         source = reader.open(path, self.config)
-        summary = FileSummary(path=source.path, kind=CASES, notes=list(source.notes))
+        summary = FileSummary(path=source.path, kind=CASES, notes=list(source.notes),
+                              why=self._why or f"read as case records ({path.suffix or 'no extension'})")
         results.files.append(summary)
         runnable = []
         for rule in self.rules:
@@ -426,7 +438,7 @@ class Engine:
                 results.unknown_kind.append(str(path))
             return
         document = suppressions.prepare(reader.read(path))  # a .txt's `codecheck: disable=` lines are not letter text
-        results.files.append(FileSummary(path=str(path), kind=kind))
+        results.files.append(FileSummary(path=str(path), kind=kind, why=self._why or "from its name"))
         ctx = DocumentContext(kind=kind, calendar=self.calendar, as_of=self.as_of, show_values=self.show_values)
         found: list[Finding] = []
         for rule in self.rules:

@@ -52,6 +52,8 @@ class FileSummary:
     """Of those, rows the Code rules could not check (broken, no case id, no readable received
     date: each one a CD004 finding). The rows checked are ``rows - rejected``."""
     notes: list[str] = field(default_factory=list)
+    why: str = ""
+    """How its kind was chosen (--kind, a `documents:` glob, its name, its extension), for -v."""
 
     @property
     def checked(self) -> int:

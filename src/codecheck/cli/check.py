@@ -40,14 +40,16 @@ from codecheck.formatters.base import printable
 @click.option("--show-suppressed", is_flag=True, help="List findings suppressed by `codecheck: disable=` comments or `suppress:` config (they are always counted).")
 @click.option("--skip-unreadable", is_flag=True, help="Folders and files under a checked folder that cannot be read (permissions) are listed, not exit code 2, when the rest is checked.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an input or usage error).")
-@click.option("-v", "--verbose", is_flag=True, help="Say which configuration file governs which inputs.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which configuration governs which inputs, and the kind each file was read as, and why.")
+@click.option("--force-exclude", is_flag=True, help="Apply the configuration's `exclude:` to files named on the command line too (as pre-commit names them).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, no summary.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule only.")
 @click.option("--stdin-filename", metavar="NAME", help="With `-` as a path: the name standard input stands for (its extension and the config's globs say how to read it).")
 @click.option("--no-color", "no_color", is_flag=True, help="No colour (also off when NO_COLOR is set or output is not a terminal).")
 def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind, region, show_values, jobs=1,
           baseline_path=None, write_baseline=None, show_suppressed=False, skip_unreadable=False, exit_zero=False,
-          verbose=False, quiet=False, statistics=False, no_color=False, stdin_filename=None) -> None:
+          verbose=False, quiet=False, statistics=False, no_color=False, stdin_filename=None,
+          force_exclude=False) -> None:
     """Check case records, policies, letter templates and self-assessments against the Code."""
     from codecheck.config import configs_for
     from codecheck.engine import Engine
@@ -72,7 +74,7 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
             if not rules:
                 raise UsageError("no rules left to run after --select/--ignore")
             engine = Engine(registry, config, rules, day, kind=kind, show_values=show_values, jobs=jobs,
-                            progress=progress_reporter(), aliases=stdin.aliases())
+                            progress=progress_reporter(), aliases=stdin.aliases(), force_exclude=force_exclude)
             refuse_overwriting_inputs([("-o", output), ("--write-baseline", write_baseline)],
                                       [*inputs, *config_files(config_path, config)],
                                       walked=lambda child, engine=engine: not engine._excluded(child))
@@ -91,6 +93,9 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
         if any(engine.progress for _, engine, _ in groups):
             click.echo("\r\033[K", err=True, nl=False)
         stdin.rename(results)
+        if verbose:
+            for summary in results.files:
+                click.echo(printable(f"codecheck: {summary.path}: {summary.kind} ({summary.why})"), err=True)
         config = groups[0][0]
         results.show_suppressed = show_suppressed
         results.view.quiet, results.view.statistics = quiet, statistics

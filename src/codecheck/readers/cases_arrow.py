@@ -51,6 +51,7 @@ try:  # optional: pip install codecheck[fast]
 except ImportError:  # pragma: no cover - exercised by the suite run without pyarrow
     pa = pc = pa_csv = None
 
+from codecheck.readers.rows import BLANK, ROW, fitted, shape
 from codecheck.records import CaseBatch, Coded, ColumnDictionary, Listed, _has_edge
 from codecheck.values import DateColumnParser
 
@@ -517,13 +518,13 @@ def _assemble(name: str, first: int, stop: int, pieces: dict[str, list], columns
             arrow_row += 1
         else:
             record = next(csv.reader([text], delimiter=delimiter), [])
-            n = len(record)
-            if not record or (n == 1 and not record[0].strip()):
-                continue  # a blank line is not a case
-            if n == width:  # pyarrow counted its fields otherwise: the csv module reads from this batch on
+            what = shape(record, width)  # codecheck.readers.rows: one definition of a row for every reader
+            if what == BLANK:
+                continue
+            if what == ROW:  # pyarrow counted its fields otherwise: the csv module reads from this batch on
                 raise Fallback(first)
-            ragged[len(rows)] = n
-            record = record[:width] if n > width else record + [""] * (width - n)
+            ragged[len(rows)] = len(record)
+            record = fitted(record, width)
             order.append(n_arrow + len(extra))
             extra.append(record)
         rows.append(line)

@@ -32,6 +32,8 @@ from codecheck.config import Config
 from codecheck.errors import InputError
 from codecheck.readers import cases_arrow
 from codecheck.readers.base import CASES, CaseSource
+from codecheck.readers.rows import BLANK, RAGGED, fitted
+from codecheck.readers.rows import shape as rows_shape
 from codecheck.records import CaseBatch
 from codecheck.values import DateColumnParser, UnreadableValue, describe_shape, parse_date
 
@@ -560,9 +562,9 @@ def _ends_open(record: list[str], taken: list[str], delimiter: str) -> bool:
 
 
 def _even_out(records: list, rows: list[int], width: int, broken: dict[int, str]):
-    """Drop blank lines; pad or cut rows whose field count differs from the header's,
-    remembering them (by their new index) for rule CD004; blank the cells of broken rows
-    (None records), re-indexed likewise."""
+    """Rows as :mod:`codecheck.readers.rows` defines them: blank lines dropped, ragged rows fitted
+    to the header's width and remembered (by their new index) for rule CD004, broken rows (None
+    records) kept with blank cells, re-indexed likewise."""
     kept, kept_rows, ragged, kept_broken = [], [], {}, {}
     blank_row = [""] * width
     for i, (record, row) in enumerate(zip(records, rows)):
@@ -570,12 +572,12 @@ def _even_out(records: list, rows: list[int], width: int, broken: dict[int, str]
             kept_broken[len(kept)] = broken[i]
             record = blank_row
         else:
-            n = len(record)
-            if n != width:
-                if not record or (n == 1 and not record[0].strip()):
-                    continue  # a blank line is not a case
-                ragged[len(kept)] = n
-                record = record[:width] if n > width else record + [""] * (width - n)
+            what = rows_shape(record, width)
+            if what == BLANK:
+                continue
+            if what == RAGGED:
+                ragged[len(kept)] = len(record)
+                record = fitted(record, width)
         kept.append(record)
         kept_rows.append(row)
     return kept, kept_rows, ragged, kept_broken
