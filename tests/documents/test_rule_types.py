@@ -722,3 +722,10 @@ def test_the_shipped_packs_validate_in_full():
     full = load_packs(rules_directory(), trusted=False)
     fast = load_packs()
     assert [r.id for r in full] == [r.id for r in fast] and len(full) > 100
+
+
+def test_the_shipped_vocabulary_compiles():
+    """Fragments are compiled where rules use them; here each one is, so a broken one never ships."""
+    from codecheck.documents.vocabulary import check_fragments, fragments
+
+    assert check_fragments() == fragments() and len(fragments()) > 10

@@ -53,7 +53,18 @@ def _alternatives(value: object, where: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def fragments() -> dict[str, str]:
-    """The vocabulary's fragments, each fully expanded (read once)."""
+    """The vocabulary's fragments, each fully expanded (read once). Their patterns are compiled
+    where the rules use them, not here (start-up time); :func:`check_fragments` compiles each,
+    and the test suite runs it."""
+    return _fragments(compile_each=False)
+
+
+def check_fragments() -> dict[str, str]:
+    """The fragments, each compiled: a ConfigError names one that is not a valid pattern."""
+    return _fragments(compile_each=True)
+
+
+def _fragments(compile_each: bool) -> dict[str, str]:
     path = rules_directory() / FILE
     name, _root, data = yamlfile.load_mapping(path, "fragments")
     raw = data.get("fragments")
@@ -70,10 +81,11 @@ def fragments() -> dict[str, str]:
         if key not in source:
             raise ConfigError(f"{name}: fragments.{chain[-1]}: unknown fragment {{{key}}}")
         text = NAME.sub(lambda m: "(?:" + resolve(m.group(1), (*chain, key)) + ")", source[key])
-        try:
-            re.compile(text)
-        except re.error as exc:
-            raise ConfigError(f"{name}: fragments.{key}: invalid regular expression: {exc}") from None
+        if compile_each:
+            try:
+                re.compile(text)
+            except re.error as exc:
+                raise ConfigError(f"{name}: fragments.{key}: invalid regular expression: {exc}") from None
         done[key] = text
         return text
 

@@ -12,7 +12,6 @@ skipped).
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from codecheck.findings import Severity
@@ -36,6 +35,8 @@ class JunitFormatter:
     description = "JUnit XML: a testcase per rule per file, failing with its findings"
 
     def render(self, results: Results) -> str:
+        import xml.etree.ElementTree as ET  # only when this format is asked for (start-up time)
+
         rules = {r.id: r for r in results.rules}
         kinds = {s.path: s.kind for s in results.files}
         findings: dict[tuple[str, str], list] = defaultdict(list)

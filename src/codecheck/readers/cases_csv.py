@@ -30,7 +30,6 @@ from typing import Iterator
 from codecheck.columns import COLUMNS, REQUIRED, normalise_header
 from codecheck.config import Config
 from codecheck.errors import InputError
-from codecheck.readers import cases_arrow
 from codecheck.readers.base import CASES, CaseSource
 from codecheck.readers.rows import BLANK, RAGGED, fitted
 from codecheck.readers.rows import shape as rows_shape
@@ -213,6 +212,8 @@ class CsvCaseReader:
         if encoding == "cp1252":
             notes.append("read as Windows-1252 (not valid UTF-8)")
         batches = None
+        from codecheck.readers import cases_arrow  # (pyarrow loads when a CSV is read, not at start-up)
+
         if cases_arrow.available() and encoding in cases_arrow.ENCODINGS and reader.line_num == 1:
             # The columnar path (pyarrow, in a thread from now on), which hands over to the csv
             # path wherever it cannot read the file exactly as the csv module does.
@@ -232,10 +233,12 @@ class CsvCaseReader:
 
     def _arrow_batches(self, arrow, path: Path, encoding: str, delimiter: str, index: dict[str, int], width: int,
                        config: Config, name: str) -> Iterator[CaseBatch]:
+        from codecheck.readers.cases_arrow import Fallback
+
         parser = DateColumnParser(month_first=config.date_order == "mdy")
         try:
             yield from arrow.batches(config.batch_size, parser)
-        except cases_arrow.Fallback as stop:
+        except Fallback as stop:
             # The csv path reads on from that line; every line before it was one record.
             try:
                 fh = open(path, encoding=encoding, errors="replace", newline="")
