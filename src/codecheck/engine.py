@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from codecheck.calendar import WorkingCalendar
 from codecheck.checks.base import CheckContext
@@ -18,7 +18,7 @@ from codecheck.columns import DATE_COLUMNS
 from codecheck.config import Config
 from codecheck.errors import InputError
 from codecheck.findings import Finding, Severity
-from codecheck.readers.base import CASES, DOCUMENT
+from codecheck.readers.base import CASES, DOCUMENT, CaseSource
 from codecheck.records import CaseBatch
 from codecheck.registry import Registry
 from codecheck.results import FileSummary, InputProblem, NotEvaluated, Results
@@ -41,7 +41,11 @@ class Engine:
         progress: "Callable[[str], None] | None" = None,
         aliases: "dict[str, str] | None" = None,
         force_exclude: bool = False,
+        observers: "Iterable[CaseObserver]" = (),
     ):
+        self.observers = list(observers)
+        """Told of each case file opened and each batch of its rows, as the rules see them (the board
+        report counts its figures this way, from the same read). In-process only: not with --jobs."""
         self.force_exclude = force_exclude
         """--force-exclude: the configuration's `exclude:` leaves out files named on the command line too."""
         self._why = ""
@@ -142,7 +146,7 @@ class Engine:
     def run(self, paths: Iterable[str | Path]) -> Results:
         results = Results(as_of=self.as_of, rules=self.rules)
         files = self.expand(paths, results)
-        if self.jobs > 1 and len(files) > 1:
+        if self.jobs > 1 and len(files) > 1 and not self.observers:  # observers see batches in this process
             for part in self._run_parallel(files):
                 results.absorb(part)
         else:
@@ -314,6 +318,8 @@ class Engine:
 
     def check_cases(self, reader, path: Path, results: Results) -> None:
         source = reader.open(path, self.config)
+        for observer in self.observers:
+            observer.opened(source)
         summary = FileSummary(path=source.path, kind=CASES, notes=list(source.notes),
                               why=self._why or f"read as case records ({path.suffix or 'no extension'})")
         results.files.append(summary)
@@ -341,6 +347,8 @@ class Engine:
             for batch in source.batches:
                 summary.rows += len(batch)
                 summary.rejected += len(batch) - int(batch.checkable.sum())
+                for observer in self.observers:
+                    observer.batch(batch)
                 for rule in runnable:
                     rule.check(batch, ctx, self._emitter(rule, batch, found))
                 if month_first is None and self.config.date_order is None:
@@ -485,6 +493,14 @@ def _month_first_cell(batch: CaseBatch) -> "tuple[str, int, str] | None":
         if value.strip() == example:
             return cell.column, batch.rows[cell.index], value.strip()
     return None
+
+
+class CaseObserver(Protocol):
+    """Something that sees the case records as the engine reads them (``Engine(observers=...)``)."""
+
+    def opened(self, source: CaseSource) -> None: ...
+
+    def batch(self, batch: CaseBatch) -> None: ...
 
 
 @dataclass
