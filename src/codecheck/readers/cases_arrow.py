@@ -357,9 +357,9 @@ class ArrowRead:
     # -- the reading thread --------------------------------------------------------------
 
     def batches(self, batch_size: int, parser: DateColumnParser) -> Iterator[CaseBatch]:
-        """Batches of ``batch_size`` lines (blank lines dropped, ragged rows kept for CD004),
-        as the csv path cuts them. Raises :class:`Fallback` (before yielding the batch
-        concerned) where the producer stopped."""
+        """Batches as :mod:`codecheck.readers.rows` defines them: ``batch_size`` lines (blank
+        lines dropped, ragged rows kept for CD004), as the csv path cuts them. Raises
+        :class:`Fallback` (before yielding the batch concerned) where the producer stopped."""
         columns = _Columns(self.fields)
         pending: list[tuple[int, dict]] = []  # blocks' rows not yet used: (rows, columns)
         offset = 0  # rows of pending[0] already used

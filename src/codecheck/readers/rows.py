@@ -8,6 +8,12 @@ Excel): one definition, not copies kept equal by a test.
   the columns stay aligned, and reported once by rule CD004; no other rule reads it;
 * a **broken** row is one the reader could not split into fields at all (a quote left open, a NUL
   byte): it is kept at its line with every cell blank, and reported once by rule CD004 with why.
+
+And what a batch is: the next ``batch_size`` records of the file (a record being a line, or the lines
+a quoted value spans), the blank ones then dropped; so a batch holds at most ``batch_size`` rows and
+its boundaries depend only on the file, never on the reader. The columnar path reads only files whose
+records are one line each (it hands over to the csv-module path otherwise), where the two coincide;
+`tests/test_fast_reader.py` holds both paths to it.
 """
 
 from __future__ import annotations
