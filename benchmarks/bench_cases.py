@@ -7,9 +7,10 @@ Prints rows/s, peak RSS, and the ratio of codecheck's wall time to a bare
 is shared and noisy: compare ratios, not seconds). Targets: ratio <= 3, peak
 RSS < 1 GB. Generation happens in a child process so its memory is not counted.
 
-The reader line says which CSV path ran: pyarrow's columnar path when pyarrow is
-installed (`pip install codecheck[fast]`), else the csv module; CODECHECK_FAST_CSV=0
-forces the csv module. codecheck's CPU time (all threads) is printed too: the
+The reader line says which CSV path ran: pyarrow's columnar path (pyarrow is a
+dependency since issue 16), else the csv module; CODECHECK_FAST_CSV=0 forces the
+csv module. `bench_scale.py` measures the command as a user runs it, on exports
+with few and with many findings. codecheck's CPU time (all threads) is printed too: the
 columnar path reads on a second thread, so on a busy machine wall time and CPU
 time tell different stories.
 """

@@ -2,7 +2,12 @@
 columns, a mix of compliant cases and breaches, and the quirks of real exports
 (mixed date forms, blanks, a BOM, an unreadable cell now and then).
 
-    python benchmarks/gen_cases.py 1000000 /tmp/cases-1m.csv
+    python benchmarks/gen_cases.py 1000000 /tmp/cases-1m.csv [BREACHES]
+
+BREACHES scales how often a case breaches a timescale (late acknowledgements and
+responses, remedies overdue, refusals without signposting): 1 (the default) gives
+about 1 finding in 6 rows; `benchmarks/bench_scale.py` uses 0.5 for an export with
+about 1 finding in 10 rows and 12 for one with about 8 in 10.
 """
 
 from __future__ import annotations
@@ -21,8 +26,13 @@ CATEGORIES = ["Repairs", "Damp and mould", "Anti-social behaviour", "Staff condu
 OUTCOMES = ["Upheld", "Partly upheld", "Not upheld", "Withdrawn"]
 
 
-def write(n: int, path: str, seed: int = 7) -> None:
+def write(n: int, path: str, seed: int = 7, breaches: float = 1.0) -> None:
     rng = random.Random(seed)
+
+    def late(p: float) -> bool:
+        """A breach that happens with probability `p` in a typical export, scaled by `breaches`."""
+        return rng.random() < min(0.95, p * breaches)
+
     start = dt.date(2020, 1, 1)
     header = list(COLUMNS)
     # A few thousand distinct dates, as in a real export spanning some years.
@@ -47,7 +57,7 @@ def write(n: int, path: str, seed: int = 7) -> None:
                 out.writerow(rec.values())
                 continue
             rec["accepted"] = rng.choice(["Yes", "Y", ""])
-            ack = received + dt.timedelta(days=(rng.choice([6, 8]) if rng.random() < 0.04 else rng.choice([1, 2, 3, 4])))
+            ack = received + dt.timedelta(days=(rng.choice([6, 8]) if late(0.04) else rng.choice([1, 2, 3, 4])))
             rec["stage1_ack_date"] = f(ack)
             rec["stage1_handler"] = rng.choice(HANDLERS)
             rec["stage"] = "Stage 1"
@@ -55,16 +65,16 @@ def write(n: int, path: str, seed: int = 7) -> None:
                 rec["stage1_extended_to"] = f(ack + dt.timedelta(days=rng.choice([20, 25, 35])))
                 rec["stage1_extension_reason"] = "" if rng.random() < 0.1 else "Survey"
                 rec["stage1_extension_ombudsman_details"] = "No" if rng.random() < 0.1 else "Yes"
-            rec["stage1_response_date"] = f(ack + dt.timedelta(days=(rng.choice([16, 20]) if rng.random() < 0.05 else rng.choice([5, 8, 12, 13]))))
+            rec["stage1_response_date"] = f(ack + dt.timedelta(days=(rng.choice([16, 20]) if late(0.05) else rng.choice([5, 8, 12, 13]))))
             rec["stage1_outcome"] = rng.choice(OUTCOMES)
             if rng.random() < 0.25:
                 esc = ack + dt.timedelta(days=rng.randrange(20, 40))
                 rec["stage"] = "Stage 2"
                 rec["escalation_requested_date"] = f(esc)
-                s2 = esc + dt.timedelta(days=(rng.choice([6, 9]) if rng.random() < 0.05 else rng.choice([1, 3])))
+                s2 = esc + dt.timedelta(days=(rng.choice([6, 9]) if late(0.05) else rng.choice([1, 3])))
                 rec["stage2_ack_date"] = f(s2)
                 rec["stage2_handler"] = rec["stage1_handler"] if rng.random() < 0.01 else rng.choice(MANAGERS)
-                rec["stage2_response_date"] = f(s2 + dt.timedelta(days=(rng.choice([33, 40]) if rng.random() < 0.05 else rng.choice([10, 20, 26]))))
+                rec["stage2_response_date"] = f(s2 + dt.timedelta(days=(rng.choice([33, 40]) if late(0.05) else rng.choice([10, 20, 26]))))
                 rec["stage2_outcome"] = rng.choice(OUTCOMES)
             if rng.random() < 0.2:
                 rec["remedy"] = "Compensation"
@@ -83,4 +93,4 @@ def write(n: int, path: str, seed: int = 7) -> None:
 
 
 if __name__ == "__main__":
-    write(int(sys.argv[1]), sys.argv[2])
+    write(int(sys.argv[1]), sys.argv[2], breaches=float(sys.argv[3]) if len(sys.argv) > 3 else 1.0)

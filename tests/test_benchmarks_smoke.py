@@ -23,6 +23,16 @@ def test_case_benchmark_smoke():
         assert label in out
 
 
+def test_scale_benchmark_smoke():
+    """bench_scale.py (issue 16): both exports at a small size, each with its findings, ratio and peak."""
+    out = run("benchmarks/bench_scale.py", "2000")
+    lines = [line.split() for line in out.splitlines() if line.strip().startswith("2,000")]
+    assert [line[1] for line in lines] == ["low", "high"]
+    low, high = (int(line[2].replace(",", "")) for line in lines)
+    assert 100 <= low <= 350 and 1200 <= high <= 1900  # about 1 and 8 findings in 10 rows
+    assert all(float(line[5]) > 0 and float(line[6].replace(",", "")) > 0 for line in lines)
+
+
 def test_document_benchmark_smoke():
     pytest.importorskip("fpdf")
     out = run("benchmarks/bench_documents.py", "5", "30")

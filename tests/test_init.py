@@ -224,7 +224,9 @@ def test_init_from_the_bundled_fixtures(tmp_path, monkeypatch, name):
     result = _init_from(FIXTURES / name)
     assert result.exit_code == 0, result.output
     config = load_config(cwd=tmp_path)
-    assert config.columns == {c: c for c in COLUMNS}
+    with open(FIXTURES / name, encoding="utf-8") as fh:
+        header = fh.readline().strip().split(",")
+    assert config.columns == {c: c for c in COLUMNS if c in header}  # every column the fixture has
     code, report = _check(FIXTURES / name, tmp_path / "codecheck.yaml")
     assert code in (0, 1) and report["errors"] == []
 

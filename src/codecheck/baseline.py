@@ -30,6 +30,7 @@ import json
 import os
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -64,8 +65,13 @@ def relative_path(path: str, base: Path | None = None) -> str:
     return absolute.as_posix()
 
 
+@lru_cache(maxsize=256)
+def _relative_cached(path: str, base: Path | None, cwd: str) -> str:
+    return relative_path(path, base)
+
+
 def _parts(finding: Finding, base: Path | None) -> tuple[str, ...]:
-    path = relative_path(finding.path, base)
+    path = _relative_cached(finding.path, base, os.getcwd())  # the same few files, a million times
     if finding.row is not None or finding.case_id is not None:
         case = finding.case_id if finding.case_id is not None else f"row {finding.row}"
         return ("cases", finding.rule, path, case, finding.column or "")
@@ -83,7 +89,7 @@ def fingerprint(finding: Finding, base: Path | None = None) -> str:
 def build(findings: Iterable[Finding], base: Path | None) -> dict:
     """The baseline document for these findings."""
     entries: dict[str, dict] = {}
-    for f in sorted(findings, key=Finding.sort_key):
+    for f in sorted(findings, key=lambda f: f.sort_key()):
         fp = fingerprint(f, base)
         if fp in entries:
             entries[fp]["count"] += 1
@@ -148,13 +154,18 @@ def load(path: Path) -> Counter:
 
 
 def apply(results: Results, path: Path) -> int:
-    """Drop from ``results.findings`` those the baseline at ``path`` holds; returns how many."""
+    """Drop from ``results.findings`` those the baseline at ``path`` holds; returns how many.
+
+    Spooled findings (case files, :class:`codecheck.results.Spool`) stay on disk: they are
+    read once here, to count what is left (the summary comes after the findings, but the
+    exit code and --statistics need the counts), and the same filter leaves the baselined
+    ones out again as they stream to the output."""
     path = Path(path)
     remaining = load(path)
     base = path.parent
     kept: list[Finding] = []
     dropped = 0
-    for f in sorted(results.findings, key=Finding.sort_key):
+    for f in sorted(results.findings, key=lambda f: f.sort_key()):
         fp = fingerprint(f, base)
         if remaining[fp] > 0:
             remaining[fp] -= 1
@@ -162,5 +173,13 @@ def apply(results: Results, path: Path) -> int:
         else:
             kept.append(f)
     results.findings[:] = kept
+    if results.spools:
+        results.baseline_filter = (remaining, base)
+        counts: Counter = Counter()
+        for f in results.iter_findings():  # the held ones, already filtered, pass again unchanged
+            counts[(f.provision, f.rule, f.severity)] += 1
+        counts.subtract(Counter((f.provision, f.rule, f.severity) for f in kept))
+        results._kept = +counts
+        dropped += sum(n for spool in results.spools for n in spool.counts.values()) - sum(results._kept.values())
     results.baselined += dropped
     return dropped

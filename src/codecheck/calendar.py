@@ -9,8 +9,12 @@ never counts; if X is not a working day, the first working day after it is
 day 1. So the deadline is the N-th working day after X, and an event is late
 exactly when it falls after the deadline.
 
-The arithmetic is vectorised with numpy's business-day functions so that a
-batch of cases is handled in one call per step, whatever its size.
+The arithmetic is a lookup (issue 16): one cumulative index per calendar, the
+number of working days from an origin up to and including each day, so a count
+between two dates is a subtraction and a deadline a look-up of the N-th working day, for a whole batch
+of cases in one call, and for one date (the rules' messages) without numpy's
+per-call cost. Dates outside the index's span (``INDEX_FIRST``..``INDEX_LAST``)
+fall back to numpy's business-day functions, which define the same calendar.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ DEFAULT_REGION = "england-and-wales"
 FIRST_YEAR, LAST_YEAR = 1995, 2075
 
 NAT = np.datetime64("NaT", "D")
+# The span of the working-day index: every date a complaint record plausibly holds, and more.
+INDEX_FIRST, INDEX_LAST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+_EPOCH = dt.date(1970, 1, 1).toordinal()
 DateArray = np.ndarray  # datetime64[D], NaT where unknown
 
 
@@ -55,17 +62,43 @@ class WorkingCalendar:
         self._bank_holidays = frozenset(bank_holidays(region))
         self.holidays = tuple(sorted(set(bank_holidays(region)) | set(self.closures)))
         self._cal = np.busdaycalendar(weekmask="1111100", holidays=list(self.holidays))
+        # The index: _done[i] is the number of working days from INDEX_FIRST up to and including
+        # INDEX_FIRST + i days (so "strictly after a, up to and including b" is _done[b] - _done[a]).
+        days = np.arange(np.datetime64(INDEX_FIRST, "D"), np.datetime64(INDEX_LAST, "D") + 1)
+        working = np.is_busday(days, busdaycal=self._cal)
+        self._done = np.cumsum(working, dtype=np.int64)
+        self._nth = np.flatnonzero(working)
+        """The index position of the k-th working day (k from 1) at [k - 1]: a deadline is a gather."""
+        self._origin = INDEX_FIRST.toordinal()
+        self._done_list: list[int] = self._done.tolist()  # for one date at a time: no numpy call
+        self._working_list: list[bool] = working.tolist()
 
     # -- vectorised ------------------------------------------------------------
 
+    def _index(self, days: np.ndarray) -> np.ndarray:
+        """Each day's position in the index (out of range for NaT and dates outside it)."""
+        return days.astype(np.int64) - (self._origin - _EPOCH)
+
     def deadlines(self, start: DateArray, n: int | np.ndarray) -> DateArray:
-        """The N-th working day after each start (NaT where start is NaT)."""
+        """The N-th working day after each start (NaT where start is NaT): the first day whose
+        count of working days reaches the start's count plus N (a start on a day off counts as
+        the working day before it, numpy's ``roll="backward"``)."""
         start = np.asarray(start, dtype="datetime64[D]")
         out = np.full(start.shape, NAT)
         known = ~np.isnat(start)
-        if known.any():
-            steps = n[known] if isinstance(n, np.ndarray) else n
-            out[known] = np.busday_offset(start[known], steps, roll="backward", busdaycal=self._cal)
+        if not known.any():
+            return out
+        steps = np.broadcast_to(np.asarray(n, dtype=np.int64), start.shape)
+        at = self._index(start)
+        done = self._done
+        inside = known & (at >= 0) & (at < len(done))
+        target = np.where(inside, done[np.clip(at, 0, len(done) - 1)] + steps, 0)
+        inside &= (target >= 1) & (target <= done[-1])  # the answer is in the index too
+        if inside.any():  # the first day whose count reaches the target: the target-th working day
+            out[inside] = np.datetime64(INDEX_FIRST, "D") + self._nth[target[inside] - 1]
+        rest = known & ~inside
+        if rest.any():
+            out[rest] = np.busday_offset(start[rest], steps[rest], roll="backward", busdaycal=self._cal)
         return out
 
     def counts(self, start: DateArray, end: DateArray) -> np.ndarray:
@@ -76,25 +109,61 @@ class WorkingCalendar:
         """
         start = np.asarray(start, dtype="datetime64[D]")
         end = np.asarray(end, dtype="datetime64[D]")
-        out = np.zeros(np.broadcast(start, end).shape, dtype=np.int64)
+        shape = np.broadcast(start, end).shape
+        start, end = np.broadcast_to(start, shape), np.broadcast_to(end, shape)
+        out = np.zeros(shape, dtype=np.int64)
         known = ~(np.isnat(start) | np.isnat(end))
-        if known.any():
+        if not known.any():
+            return out
+        a, b, done = self._index(start), self._index(end), self._done
+        # numpy's count backwards (end before start) is of the days after end up to and
+        # including start, each a day later: kept, so that no count changes with the index.
+        back = b < a
+        a, b = a + back, b + back
+        inside = known & (a >= 0) & (a < len(done)) & (b >= 0) & (b < len(done))
+        out[inside] = done[b[inside]] - done[a[inside]]
+        rest = known & ~inside
+        if rest.any():
             one = np.timedelta64(1, "D")
-            s, e = np.broadcast_to(start, out.shape)[known], np.broadcast_to(end, out.shape)[known]
-            out[known] = np.busday_count(s + one, e + one, busdaycal=self._cal)
+            out[rest] = np.busday_count(start[rest] + one, end[rest] + one, busdaycal=self._cal)
         return out
 
     # -- scalar conveniences -----------------------------------------------------
 
+    def _position(self, day) -> int | None:
+        """The day's position in the index; None for NaT and dates outside it."""
+        if not isinstance(day, dt.date):
+            day = np.datetime64(day, "D").item()
+            if day is None:
+                return None
+        at = day.toordinal() - self._origin
+        return at if 0 <= at < len(self._done_list) else None
+
     def deadline(self, start: dt.date, n: int) -> dt.date:
+        at = self._position(start)
+        if at is not None:
+            target = self._done_list[at] + n
+            if 1 <= target <= self._done_list[-1]:
+                return dt.date.fromordinal(self._origin + int(self._nth[target - 1]))
         return self.deadlines(np.array([start], dtype="datetime64[D]"), n)[0].astype(dt.date)
 
     def count(self, start: dt.date, end: dt.date) -> int:
+        a, b = self._position(start), self._position(end)
+        if a is not None and b is not None:
+            if b < a:  # as numpy counts backwards (:meth:`counts`)
+                a, b = a + 1, b + 1
+                if a >= len(self._done_list):
+                    return int(self.counts(np.array([start], dtype="datetime64[D]"),
+                                           np.array([end], dtype="datetime64[D]"))[0])
+            return self._done_list[b] - self._done_list[a]
         a = np.array([start], dtype="datetime64[D]")
         b = np.array([end], dtype="datetime64[D]")
         return int(self.counts(a, b)[0])
 
     def is_working_day(self, day: dt.date) -> bool:
+        at = self._position(day)
+        if at is not None:
+            return self._working_list[at]
         return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=self._cal))
 
     def day_off(self, day: dt.date | np.datetime64) -> str | None:
@@ -104,6 +173,9 @@ class WorkingCalendar:
         A step dated on a day off after its deadline counts no more working days than
         the Code allows, yet is after the deadline: messages name the day instead of a
         count that would contradict the finding."""
+        at = self._position(day)
+        if at is not None and self._working_list[at]:
+            return None
         day = np.datetime64(day, "D").astype(dt.date)
         if day.weekday() >= 5:
             return "a " + day.strftime("%A")

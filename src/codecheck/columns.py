@@ -48,6 +48,10 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "ombudsman_referral_date": (DATE, "8.1", "referred to the Housing Ombudsman"),
     "complaint_failure_order": (YES_NO, "8.1", "complaint failure order issued"),
     "satisfied": (YES_NO, "8.1", "resident satisfied with complaint handling"),
+    "ombudsman_determination_date": (DATE, "8.1", "the Housing Ombudsman's determination of the complaint"),
+    "ombudsman_finding": (TEXT, "8.1", "the Ombudsman's finding: maladministration / service failure / no maladministration"),
+    "ombudsman_order_complied_date": (DATE, "8.1", "the Ombudsman's orders were complied with"),
+    "tenure": (TEXT, "9.7", "LCRA (low-cost rental) / LCHO (low-cost home ownership), for CH01 and CH02 per tenure"),
 }
 REQUIRED = ("case_id", "received_date")
 DATE_COLUMNS = tuple(c for c, (t, _, _) in COLUMNS.items() if t == DATE)
@@ -56,7 +60,8 @@ YES_NO_COLUMNS = tuple(c for c, (t, _, _) in COLUMNS.items() if t == YES_NO)
 #: Columns whose values may be shown in messages: they describe the process,
 #: not the resident. Names, reasons, remedies and adjustments never are,
 #: unless the user asks with --show-values.
-NON_PERSONAL = frozenset(DATE_COLUMNS + YES_NO_COLUMNS + ("record_type", "stage", "stage1_outcome", "stage2_outcome", "category"))
+NON_PERSONAL = frozenset(DATE_COLUMNS + YES_NO_COLUMNS + ("record_type", "stage", "stage1_outcome", "stage2_outcome", "category",
+                                                         "tenure"))
 
 
 def normalise_header(text: str) -> str:

@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -55,6 +55,11 @@ class Suppression(BaseModel):
         return value
 
 
+#: The targets `targets:` may set for the report's summary, and the unit of each.
+TARGETS = {"stage1_in_time": "%", "stage2_in_time": "%", "stage1_ack": "%", "stage2_ack": "%",
+           "escalation_rate": "%", "stage1_days": "working days", "stage2_days": "working days"}
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -82,8 +87,10 @@ class Config(BaseModel):
     stage_labels: dict[str, int] = Field(default_factory=dict)
     """The landlord's own stage labels -> stage number (0 an extra pre-stage, 1, 2, 3 a third stage),
     for labels codecheck cannot read: {"Formal": 1, "Review": 2}."""
-    homes: int | None = Field(default=None, ge=1)
-    """Homes the landlord owns, for the Tenant Satisfaction Measure CH01 in `codecheck report`."""
+    homes: Annotated[int, Field(ge=1)] | dict[Literal["LCRA", "LCHO"], Annotated[int, Field(ge=1)]] | None = None
+    """Homes the landlord owns, for the Tenant Satisfaction Measure CH01 in `codecheck report`: a
+    number, or per tenure ({LCRA: 4200, LCHO: 800}) when the Regulator's CH01 per tenure is wanted
+    (the records then need a `tenure` column); the whole is their sum."""
     placeholders: list[str] = Field(default_factory=lambda: list(PLACEHOLDERS))
     """Cell values that are not a reason (refusal, escalation refused, extension reasons): a reason
     column holding only one of these, or only punctuation, counts as no reason given."""
@@ -94,6 +101,16 @@ class Config(BaseModel):
     """The landlord's category names, for `codecheck report`: only these are shown (case and spacing
     ignored); any other category value is counted as "other (not in the configured list)" unless
     --show-values is given, since a free-text category may name a resident."""
+    targets: dict[str, float] = Field(default_factory=dict)
+    """The board's targets for `codecheck report`'s summary page, each shown beside its figure with
+    whether it was met, so a board member reads performance against what the board asked for, not a
+    bare number: {stage1_in_time: 95, stage2_in_time: 95}. Per cent: stage1_in_time, stage2_in_time
+    (answered within the Code's timescale, as TSM CH02), stage1_ack, stage2_ack (acknowledged within 5
+    working days), escalation_rate (lower is better); working days: stage1_days, stage2_days (average
+    time to respond, lower is better)."""
+    board_note: str = ""
+    """The "The board is asked to note" paragraph of `codecheck report`'s summary page, printed as
+    written: the officers' words on what the figures mean, beside the figures themselves."""
     sheet: str | None = None
     """Excel workbooks: the sheet holding the case records (default: the first sheet)."""
 
@@ -104,6 +121,17 @@ class Config(BaseModel):
     ``{"8.3": "Governance framework, section 4"}``. Omission findings ("the policy does not
     say ...") of those provisions (and their sub-items) move to the suppressed findings,
     listed by --show-suppressed; a contradiction is never covered elsewhere."""
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, target in value.items():
+            if key not in TARGETS:
+                raise ValueError(f"targets: unknown target {key!r}{did_you_mean(key, TARGETS)} "
+                                 f"(known: {', '.join(TARGETS)})")
+            if target < 0 or (TARGETS[key] == "%" and target > 100):
+                raise ValueError(f"targets: {key} must be {'a per cent, 0 to 100' if TARGETS[key] == '%' else '0 or more'}")
+        return value
 
     @field_validator("covered_elsewhere")
     @classmethod

@@ -21,7 +21,7 @@ from codecheck.findings import Finding, Severity
 from codecheck.readers.base import CASES, DOCUMENT, CaseSource
 from codecheck.records import CaseBatch
 from codecheck.registry import Registry
-from codecheck.results import FileSummary, InputProblem, NotEvaluated, Results
+from codecheck.results import FileSummary, InputProblem, NotEvaluated, Results, Spool
 from codecheck import suppressions
 from codecheck.baseline import text_anchor
 from codecheck.rules import Rule
@@ -62,6 +62,9 @@ class Engine:
         self.calendar = WorkingCalendar(config.region, config.closures)
         self.overridden = {r.id for r in rules if any(r.matches(sel) for sel in config.severity)}
         suppressions.check_config(config, registry.rules.values())
+        self.spool = False
+        """Case files' findings go to disk as light records (:class:`Spool`), not to
+        ``results.findings`` as :class:`Finding` objects: ``run(spool=True)``."""
 
     # -- paths -----------------------------------------------------------------------
 
@@ -143,7 +146,14 @@ class Engine:
 
     # -- running ---------------------------------------------------------------------
 
-    def run(self, paths: Iterable[str | Path]) -> Results:
+    def run(self, paths: Iterable[str | Path], spool: "bool | str" = False) -> Results:
+        """Check `paths`. With `spool`, each case file's findings are kept on disk
+        (``results.spools``) and read back in order by ``results.iter_findings()``, so that
+        memory does not grow with them (the command line; call ``results.discard_spools()``
+        when done). `spool` may be a folder for the files (the command line gives one of
+        its own and removes it whole: a worker process killed mid-file leaves nothing
+        behind). Without, every finding is a :class:`Finding` in ``results.findings``."""
+        self.spool = spool
         results = Results(as_of=self.as_of, rules=self.rules)
         files = self.expand(paths, results)
         if self.jobs > 1 and len(files) > 1 and not self.observers:  # observers see batches in this process
@@ -274,7 +284,8 @@ class Engine:
         from concurrent.futures.process import BrokenProcessPool
 
         if pool is None:
-            setup = _WorkerSetup(self.config, [r.id for r in self.rules], self.as_of, self.kind, self.show_values)
+            setup = _WorkerSetup(self.config, [r.id for r in self.rules], self.as_of, self.kind, self.show_values,
+                                 self.spool)
             pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(setup,))
         parts: list[Results] = []
         try:
@@ -341,7 +352,10 @@ class Engine:
         # 40% of the reading time, measured), so it is paused while the file streams.
         collecting = gc.isenabled()
         gc.disable()
-        found: list[Finding] = []
+        found: list = []
+        spool = Spool(source.path, self.spool if isinstance(self.spool, str) else None) if self.spool else None
+        keep = self._spooler(spool, results) if spool is not None else None
+        suppressed_before = len(results.suppressed)  # a refused file's findings are not suppressed either
         month_first = None
         try:
             for batch in source.batches:
@@ -351,21 +365,35 @@ class Engine:
                     observer.batch(batch)
                 for rule in runnable:
                     rule.check(batch, ctx, self._emitter(rule, batch, found))
+                if keep is not None:
+                    keep(found)  # this batch's findings to disk; the list starts again empty
                 if month_first is None and self.config.date_order is None:
                     month_first = _month_first_cell(batch)
                 if self.progress:
                     self.progress(f"{source.path}: {summary.rows:,} rows")
+            summary.notes.extend(n for n in source.notes if n not in summary.notes)  # found while streaming (a totals row)
+            for rule in runnable:
+                if rule.finish is not None:
+                    rule.finish(ctx, self._file_emitter(rule, source.path, found))
+            if keep is not None:
+                keep(found)
+        except BaseException:  # the file is an input problem (or the run stops): none of its findings
+            if spool is not None:
+                spool.discard()
+                del results.suppressed[suppressed_before:]
+            raise
         finally:
             if collecting:
                 gc.enable()
-        summary.notes.extend(n for n in source.notes if n not in summary.notes)  # found while streaming (a totals row)
-        for rule in runnable:
-            if rule.finish is not None:
-                rule.finish(ctx, self._file_emitter(rule, source.path, found))
+        if spool is not None:
+            spool.close()
         if month_first is not None and batch.dates_parser.order.order == "mdy":
             # Read day-first, these dates would give wrong findings and a wrong board report:
             # the file's findings are dropped and it is an input problem (exit 2).
             column, row, value = month_first
+            if spool is not None:
+                spool.discard()
+                del results.suppressed[suppressed_before:]
             results.files.remove(summary)
             results.not_evaluated[:] = [n for n in results.not_evaluated if n.path != source.path]
             second = re.split(r"[/.\-]", value)[1]
@@ -375,7 +403,37 @@ class Engine:
                 "file is day-first): set `date_order: mdy` in codecheck.yaml (or `date_order: dmy` if that value is "
                 "a mistake); the file was not checked, so that no finding comes from dates read the wrong way round",
                 location=str(row))
-        results.findings.extend(found)
+        if spool is not None:
+            results.spools.append(spool)
+        else:
+            results.findings.extend(found)
+
+    def _spooler(self, spool: Spool, results: Results):
+        """``keep(records)``: a batch's finding records to `spool`, less those a `suppress:`
+        entry names (to ``results.suppressed``, as :func:`suppressions.apply_config` would
+        have moved them at the end of the run); empties `records` for the next batch."""
+        from codecheck.findings import CaseFinding
+
+        suppressed, cases = suppressions.case_filter(self.config, self.registry.rules.values())
+        path = spool.path
+
+        def keep(records: list) -> None:
+            if cases:
+                kept = []
+                for record in records:
+                    if record[1] in cases:
+                        row, case_id, rule, provision, severity, message, column = record
+                        hit = suppressed(CaseFinding(rule, provision, Severity(severity), message, path, row,
+                                                     case_id, column))
+                        if hit is not None:
+                            results.suppressed.append(hit)
+                            continue
+                    kept.append(record)
+                records[:] = kept
+            spool.add(records)
+            records.clear()
+
+        return keep
 
     def _emitter(self, rule: Rule, batch: CaseBatch, sink: list[Finding]):
         """``emit`` for one rule on one batch.
@@ -395,6 +453,18 @@ class Engine:
             if columns not in blind_by:
                 blind_by[columns] = batch.unreadable_rows(columns) if rule.provision else set()
             return blind_by[columns]
+
+        if self.spool:  # a light record: (row, case_id, rule, provision, severity, message, column)
+            rows, rule_id, provision, default = batch.rows, rule.id, rule.provision, int(rule.severity)
+
+            def record(index: int, message: str, *, severity: Severity | None = None, column: str | None = None,
+                       uses: tuple[str, ...] | None = None) -> None:
+                if provision and index in blind(every if uses is None else tuple(uses)):
+                    return
+                sink.append((rows[index], ids[index] or None, rule_id, provision,
+                             default if fixed or severity is None else int(severity), message, column))
+
+            return record
 
         def emit(index: int, message: str, *, severity: Severity | None = None, column: str | None = None,
                  uses: tuple[str, ...] | None = None) -> None:
@@ -422,6 +492,14 @@ class Engine:
     def _file_emitter(self, rule: Rule, path: str, sink: list[Finding]):
         """``emit_at(row, message, ...)`` for a rule's findings about the whole file (``Rule.finish``)."""
         fixed = rule.id in self.overridden
+
+        if self.spool:
+            def record_at(row: int, message: str, *, case_id: str | None = None, column: str | None = None,
+                          severity: Severity | None = None) -> None:
+                sink.append((row, case_id or None, rule.id, rule.provision,
+                             int(rule.severity if fixed or severity is None else severity), message, column))
+
+            return record_at
 
         def emit_at(row: int, message: str, *, case_id: str | None = None, column: str | None = None,
                     severity: Severity | None = None) -> None:
@@ -512,6 +590,7 @@ class _WorkerSetup:
     as_of: dt.date
     kind: str | None
     show_values: bool
+    spool: "bool | str" = False
 
 
 _worker_engine: "Engine | None" = None
@@ -543,6 +622,7 @@ def _init_worker(setup: _WorkerSetup) -> None:
     registry = default_registry()
     rules = with_severity((registry.rules[i] for i in setup.rule_ids), setup.config.severity)
     _worker_engine = Engine(registry, setup.config, rules, setup.as_of, setup.kind, setup.show_values)
+    _worker_engine.spool = setup.spool
 
 
 def _check_in_worker(path: str, named: bool) -> Results:

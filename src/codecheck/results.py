@@ -4,10 +4,18 @@ could not be read. Formatters render it; the exit code is decided from it."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import os
+import pickle
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+from typing import Iterable, Iterator
 
-from codecheck.findings import Finding, Severity, provision_sort_key
+from codecheck.findings import CaseFinding, Finding, Severity, provision_sort_key
 from codecheck.rules import Rule
 
 
@@ -72,6 +80,93 @@ class View:
     """Colour the severity and rule id (a terminal, and neither --no-color nor NO_COLOR)."""
 
 
+Record = tuple
+"""A case finding as a spool holds it: (row, case_id, rule, provision, severity, message, column)."""
+
+_provision_key = lru_cache(maxsize=None)(provision_sort_key)
+
+
+def record_key(record: Record) -> tuple:
+    """The order of :meth:`Finding.sort_key` within one case file (the path, page, line and
+    paragraph are the same for all of a file's records)."""
+    return (record[0] or 0, _provision_key(record[3]), record[2])
+
+
+class Spool:
+    """One case file's findings, on disk until they are written out (issue 16).
+
+    A file's findings cannot go straight to the output: with no ``date_order`` configured, a
+    file whose slash dates turn out to be month-first is refused and *none* of its findings
+    may be reported (:func:`codecheck.engine._month_first_cell`), which is known only at its
+    end; and the output is in :meth:`Finding.sort_key` order over the whole run. Held in
+    memory, a million findings took gigabytes; here each batch's findings are sorted (the
+    batch is bounded) and pickled as one run, so memory stays flat however many there are.
+
+    Batches hold consecutive rows, so runs follow each other in order and are read back one
+    at a time. A run that starts before the previous one ended (``Rule.finish`` findings,
+    about rows anywhere in the file) starts a new sequence, and the sequences are merged
+    when read. ``counts`` is what the summary and the exit code need, known without reading
+    the findings back."""
+
+    def __init__(self, path: str, folder: str | None = None):
+        self.path = path
+        """The case file the findings are about (their ``path``)."""
+        fd, self.file = tempfile.mkstemp(prefix="codecheck-findings-", suffix=".pickle", dir=folder)
+        self._fh = os.fdopen(fd, "wb")
+        self.counts: Counter = Counter()
+        """(provision, rule, severity) -> findings."""
+        self.sequences: list[list[int]] = []
+        """The file offsets of the runs, in sequences whose runs are in order one after another."""
+        self._last: tuple | None = None
+
+    def add(self, records: list[Record]) -> None:
+        """Spool one batch's records (any order: they are sorted here, stably, as the whole
+        run's findings were sorted before)."""
+        if not records:
+            return
+        records.sort(key=record_key)
+        first = record_key(records[0])
+        if self._last is None or first < self._last:
+            self.sequences.append([])
+        self.sequences[-1].append(self._fh.tell())
+        self._last = record_key(records[-1])
+        for record in records:
+            self.counts[(record[3], record[2], record[4])] += 1
+        pickle.dump(records, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def discard(self) -> None:
+        """Forget the findings (the file was refused, or the run is over)."""
+        self.close()
+        try:
+            os.unlink(self.file)
+        except OSError:
+            pass
+
+    def __getstate__(self) -> dict:  # sent back from a worker process: the file stays on disk
+        self.close()
+        return {**self.__dict__, "_fh": None}
+
+    def _sequence(self, offsets: list[int]) -> Iterator[Record]:
+        with open(self.file, "rb") as fh:
+            for offset in offsets:
+                fh.seek(offset)
+                yield from pickle.load(fh)
+
+    def findings(self) -> Iterator[CaseFinding]:
+        """The findings in :meth:`Finding.sort_key` order, one run in memory at a time (per sequence)."""
+        self.close()
+        sequences = [self._sequence(offsets) for offsets in self.sequences]
+        records = sequences[0] if len(sequences) == 1 else heapq.merge(*sequences, key=record_key)
+        path, severity = self.path, Severity
+        for row, case_id, rule, provision, level, message, column in records:
+            yield CaseFinding(rule, provision, severity(level), message, path, row, case_id, column)
+
+
 @dataclass
 class Results:
     as_of: dt.date
@@ -95,10 +190,19 @@ class Results:
     skip_unreadable: bool = False
     """--skip-unreadable: unreadable paths under a checked folder are listed, not an exit code 2,
     as long as something else was checked."""
+    spools: list[Spool] = field(default_factory=list)
+    """Case files' findings kept on disk (``Engine.run(spool=True)``, the command line): they
+    are part of the run's findings as much as ``findings`` (which then holds the documents')."""
+    baseline_filter: "tuple[Counter, Path] | None" = None
+    """With spools, --baseline is applied as the findings stream past (fingerprint -> how many
+    the baseline holds, and its folder): :func:`codecheck.baseline.apply`."""
+    _kept: "Counter | None" = None
+    """The spools' counts once the baseline has left some out (None: the spools' own counts)."""
 
     def absorb(self, part: "Results") -> None:
         """Add another run's results for other files (from a worker process)."""
         self.findings.extend(part.findings)
+        self.spools.extend(part.spools)
         self.not_evaluated.extend(part.not_evaluated)
         self.problems.extend(part.problems)
         self.files.extend(part.files)
@@ -106,17 +210,67 @@ class Results:
         self.unknown_kind.extend(part.unknown_kind)
         self.suppressed.extend(part.suppressed)
 
-    def sorted_findings(self) -> list[Finding]:
-        return sorted(self.findings, key=Finding.sort_key)
+    def sorted_findings(self) -> "list[Finding | CaseFinding]":
+        """Every finding, in output order, in a list (the formats that build one whole document)."""
+        return list(self.iter_findings())
+
+    def iter_findings(self) -> "Iterator[Finding | CaseFinding]":
+        """Every finding in :meth:`Finding.sort_key` order, streamed from the spools (so that a
+        formatter writes them as they come, holding none), less those the baseline holds.
+
+        Ordered as a stable sort of all of them was: by path, and for one path (a file named
+        twice) merged, the earlier source first on ties."""
+        by_path: dict[str, list[Iterable]] = {}
+        for path, group in _grouped(sorted(self.findings, key=lambda f: f.sort_key())):
+            by_path.setdefault(path, []).append(group)
+        for spool in self.spools:
+            by_path.setdefault(spool.path, []).append(spool)
+        streams = []
+        for path in sorted(by_path):
+            sources = [s.findings() if isinstance(s, Spool) else s for s in by_path[path]]
+            streams.append(sources[0] if len(sources) == 1 else heapq.merge(*sources, key=lambda f: f.sort_key()))
+        findings = chain.from_iterable(streams)
+        if self.baseline_filter is None:
+            return findings
+        return _without_baselined(findings, *self.baseline_filter)
+
+    def tally(self) -> Counter:
+        """(provision, rule, severity) -> findings: what the summary and exit code need."""
+        counts = Counter((f.provision, f.rule, f.severity) for f in self.findings)
+        if self._kept is not None:
+            counts.update(self._kept)
+        else:
+            for spool in self.spools:
+                counts.update(spool.counts)
+        return counts
+
+    def total(self) -> int:
+        """How many findings the run has (held or spooled)."""
+        return sum(self.tally().values())
+
+    def count_by_rule(self) -> Counter:
+        counts: Counter = Counter()
+        for (_, rule, _), n in self.tally().items():
+            counts[rule] += n
+        return counts
 
     def count_by_severity(self) -> dict[str, int]:
-        counts = Counter(f.severity.label for f in self.findings)
+        counts: Counter = Counter()
+        for (_, _, severity), n in self.tally().items():
+            counts[Severity(severity).label] += n
         return {s.label: counts.get(s.label, 0) for s in sorted(Severity, reverse=True)}
 
     def count_by_provision(self) -> list[tuple[str | None, str, int]]:
         """(provision, rule id, count), by provision then rule."""
-        counts = Counter((f.provision, f.rule) for f in self.findings)
+        counts: Counter = Counter()
+        for (provision, rule, _), n in self.tally().items():
+            counts[(provision, rule)] += n
         return sorted(((p, r, n) for (p, r), n in counts.items()), key=lambda t: (provision_sort_key(t[0]), t[1]))
+
+    def discard_spools(self) -> None:
+        """Delete the spooled findings' temporary files (the run's output is written)."""
+        for spool in self.spools:
+            spool.discard()
 
     def blocking_problems(self) -> list[InputProblem]:
         """The input problems that make the exit code 2 (all but those --skip-unreadable skips)."""
@@ -127,4 +281,27 @@ class Results:
     def exit_code(self, fail_on: Severity) -> int:
         if self.blocking_problems():
             return 2
-        return 1 if any(f.severity >= fail_on for f in self.findings) else 0
+        return 1 if any(n and severity >= fail_on for (_, _, severity), n in self.tally().items()) else 0
+
+
+def _grouped(findings: list) -> Iterator[tuple[str, list]]:
+    """Sorted findings in runs of one path."""
+    start = 0
+    for index in range(1, len(findings) + 1):
+        if index == len(findings) or findings[index].path != findings[start].path:
+            yield findings[start].path, findings[start:index]
+            start = index
+
+
+def _without_baselined(findings: Iterable, remaining: Counter, base: Path) -> Iterator:
+    """The findings a baseline does not hold, in order: each fingerprint absorbs the first
+    findings up to its count (as :func:`codecheck.baseline.apply` on a list)."""
+    from codecheck.baseline import fingerprint
+
+    remaining = Counter(remaining)
+    for f in findings:
+        fp = fingerprint(f, base)
+        if remaining[fp] > 0:
+            remaining[fp] -= 1
+        else:
+            yield f

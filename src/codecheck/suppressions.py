@@ -207,6 +207,28 @@ def apply_config(results: Results, config: "Config", rules: Iterable[Rule]) -> N
     results.findings[:] = kept
 
 
+def case_filter(config: "Config", rules: Iterable[Rule]):
+    """For findings spooled as a case file is checked (``Engine.run(spool=True)``):
+    ``suppressed(finding)``, the :class:`Suppressed` a `suppress:` entry makes of it or None,
+    as :func:`apply_config` decides for a finding with a case id; and the set of case ids
+    any entry names (a quick test: most findings are about no such case). (None, set())
+    when the configuration suppresses nothing."""
+    if not config.suppress:
+        return None, set()
+    by_id = {r.id: r for r in rules}
+    entries = [(i, e, set(e.cases)) for i, e in enumerate(config.suppress)]
+
+    def suppressed(finding) -> "Suppressed | None":
+        rule = by_id.get(finding.rule)
+        for index, entry, cases in entries:
+            if (finding.case_id in cases and rule is not None and rule.matches(entry.rule)
+                    and (entry.path is None or _path_matches(finding.path, entry.path))):
+                return Suppressed(finding, entry.reason, f"{CONFIG_SOURCE} suppress[{index}]")
+        return None
+
+    return suppressed, {case for _, _, cases in entries for case in cases}
+
+
 def _path_matches(path: str, pattern: str) -> bool:
     p = Path(path)
     return any(fnmatch.fnmatch(text, pattern) for text in (p.as_posix(), p.name))

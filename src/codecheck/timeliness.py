@@ -212,16 +212,35 @@ def extension_too_long(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> np.
     return ~np.isnat(extended) & (length > stage.extension_days) & cases.no_reason(stage.extension_reason, ctx.placeholder)
 
 
+def code_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> np.ndarray:
+    """The latest day the Code allows for the stage's response: the one judgement of
+    "within the Code's timescale" that ``check``, the board report and TSM CH02 share.
+
+    That is the Code's deadline (``Stage.response_days`` working days from
+    acknowledgement), moved to a recorded extension where the Code allows it: an
+    extension of up to ``Stage.extension_days`` working days, or a longer one with a
+    reason recorded. A longer extension with no reason recorded still buys the
+    ``extension_days`` the Code allows without one, and no more: a response inside
+    those days is in time (issue 14: the report used to fall back to the bare
+    deadline and call it late while ``check`` did not), one after them is late
+    however far the record extended it. The over-long extension itself stays its own
+    finding (CR604 / CR615), and CR603 / CR614 judge the response against the
+    deadline on the record, so a response after the Code's limit but within such an
+    extension is reported by ``check`` as CR604 / CR615 rather than as CR603 / CR614."""
+    base, _, in_force = response_deadlines(stage, cases, ctx)
+    limit = ctx.calendar.deadlines(base, stage.extension_days)
+    return np.where(extension_too_long(stage, cases, ctx), limit, in_force)
+
+
 def response(stage: Stage, cases: CaseBatch, ctx: CheckContext, *, code_timescale: bool = False) -> StepTimes:
     """The stage's response (6.3, 6.14).
 
     With ``code_timescale=False`` the deadline is the one in force on the record (the
     recorded extension where there is one), as CR603 / CR614 judge it. With
-    ``code_timescale=True`` an extension counts only where the Code allows it (no
-    longer than ``Stage.extension_days``, or with a reason recorded); otherwise the
-    Code's own deadline applies."""
-    base, _, in_force = response_deadlines(stage, cases, ctx)
-    deadline = np.where(extension_too_long(stage, cases, ctx), base, in_force) if code_timescale else in_force
+    ``code_timescale=True`` it is the deadline the Code allows (``code_deadlines``):
+    the judgement every "within the Code's timescale" figure uses."""
+    _, _, in_force = response_deadlines(stage, cases, ctx)
+    deadline = code_deadlines(stage, cases, ctx) if code_timescale else in_force
     response = cases.dates(stage.response)
     # With no acknowledgement recorded, the deadline counts from the day it was due
     # (``response_deadlines``): a case never acknowledged nor answered is overdue here

@@ -1,7 +1,6 @@
 """Every figure of the report on hand-made case records, answers worked out by hand
 (see rows.py for the working-day arithmetic). Cells: Q1, Q2, Q3, Q4, then the period."""
 
-import pytest
 
 from codecheck.config import Config
 
@@ -51,12 +50,15 @@ def test_pending_cases_are_left_out_of_the_share(report_of):
 
 def test_stage1_responses_within_the_codes_timescale(report_of):
     r = report_of(STAGE1_ROWS)
-    # on time A B C E G (C has no acknowledgement date: counted from the last day it was due, its
-    # response is still in time); out of timescale D (late), F (extension the Code does not allow),
-    # H (overdue); J (withdrawn) not judged
-    assert shares(r, "s1_response")[0] == (5, 8)
+    # answered on time A B C E G (C has no acknowledgement date: counted from the last day it was due,
+    # its response is still in time); answered out of the Code's timescale D (late) and F (answered
+    # 10/07, after the 10 extra working days the Code allows without a reason, 01/07); H unanswered and
+    # overdue, outside the share as in CH02; J (withdrawn) not judged
+    assert shares(r, "s1_response")[0] == (5, 7)
+    assert shares(r, "s1_response")[0] == shares(r, "CH02_1")[0]
     parts = r.figure("s1_response").cells[0].parts
     assert (parts["late"], parts["overdue"], parts["not_judged"]) == (2, 1, 1)
+    assert counts(r, "s1_response_overdue") == [1, 0, 0, 1, 2]         # H; K (Q4)
     assert counts(r, "s1_response_in_extension") == [2, 0, 0, 0, 2]   # E, G
     assert counts(r, "s1_response_late") == [2, 0, 0, 1, 3]           # D, H; K (Q4): the CR603 findings
     assert counts(r, "s1_response_beyond_extension") == [1, 0, 0, 0, 1]  # F: CR604
@@ -81,7 +83,9 @@ def test_stage2_acknowledged_and_answered(report_of):
     assert counts(r, "s2_ack_late") == [0, 2, 0, 0, 2]
     # Q2: P Q on time, T late (CR614), R overdue (CR614: counted from when the acknowledgement was due);
     # Q3: U on time
-    assert shares(r, "s2_response") == [(0, 0), (2, 4), (1, 1), (0, 0), (3, 5)]
+    assert shares(r, "s2_response") == [(0, 0), (2, 3), (1, 1), (0, 0), (3, 4)]
+    assert shares(r, "s2_response") == shares(r, "CH02_2")
+    assert counts(r, "s2_response_overdue") == [0, 1, 0, 0, 1]  # R
     assert counts(r, "s2_response_late") == [0, 2, 0, 0, 2]
     assert counts(r, "s2_response_beyond_extension") == [0, 0, 0, 0, 0]
     assert shares(r, "s2_extended")[4] == (0, 5)
@@ -95,6 +99,11 @@ def test_stage2_extensions(report_of):
     # extended to 03/09 (21 working days) with no reason, answered 03/09: within the record, not the Code
     long = row2("W", escalation_requested_date="01/07/2024", stage2_ack_date="05/07/2024", stage2_extended_to="03/09/2024",
                 stage2_response_date="03/09/2024")
+    # within the Code's limit though the record extends further: W2 extended to 03/09 with no reason,
+    # answered 02/09, the 20th working day after 02/08: in time (issue 14), and only CR615 in `check`
+    within = row2("W2", escalation_requested_date="01/07/2024", stage2_ack_date="05/07/2024",
+                  stage2_extended_to="03/09/2024", stage2_response_date="02/09/2024")
+    assert shares(report_of([within]), "s2_response")[1] == (1, 1)
     r = report_of([ok, long])
     assert shares(r, "s2_response")[1] == (1, 2)
     assert counts(r, "s2_response_in_extension")[1] == 1

@@ -39,6 +39,7 @@ from codecheck.cli.common import fail, interrupted
 from codecheck.cli.init import init
 from codecheck.cli.report import report
 from codecheck.cli.rules import explain, list_rules, render_explanation  # noqa: F401
+from codecheck.cli.serve import serve
 from codecheck.errors import CodecheckError
 
 
@@ -72,7 +73,7 @@ def main() -> None:
     """
 
 
-for _command in (check, list_rules, explain, init, list_columns, report):
+for _command in (check, list_rules, explain, init, list_columns, report, serve):
     main.add_command(_command)
 
 

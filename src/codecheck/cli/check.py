@@ -59,6 +59,11 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
 
     paths = paths or (".",)  # as ruff: no path means the current folder
     stdin = _Stdin.take(paths, stdin_filename)
+    results = None
+    import shutil
+    import tempfile
+
+    spools = tempfile.mkdtemp(prefix="codecheck-findings-")  # the run's spooled findings, removed whole
     try:
         registry = default_registry()
         formatter = registry.formatters.get(fmt)
@@ -86,7 +91,7 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
                            f"for {', '.join(map(str, inputs))}", err=True)
         results = Results(as_of=day, rules=[])
         for config, engine, inputs in groups:
-            part = engine.run(inputs)
+            part = engine.run(inputs, spool=spools)  # case files' findings on disk until written out
             results.rules.extend(r for r in part.rules if r not in results.rules)
             results.absorb(part)
             results.baselined += part.baselined
@@ -109,26 +114,92 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
 
             apply_baseline(results, baseline_path)
         threshold = Severity.parse(fail_on) if fail_on else min(Severity.parse(c.fail_on) for c, _, _ in groups)
-        text = formatter.render(results)
+        write_report(formatter, results, output)
     except CodecheckError as exc:
         fail(str(exc))
     finally:
         stdin.clean()
-    if output:
-        from codecheck.outputs import write_text_atomic
-
-        try:
-            write_text_atomic(output, text)
-        except OSError as exc:
-            fail(f"cannot write {output}: {exc.strerror or exc}")
-    else:
-        click.echo(text, nl=False)
+        if results is not None:  # the spooled findings are written out (or never will be)
+            results.discard_spools()
+        shutil.rmtree(spools, ignore_errors=True)
     blocking = results.blocking_problems()
     for problem in results.problems:
         skipped = "" if problem in blocking else "skipped (--skip-unreadable): "
         click.echo(printable(f"codecheck: {skipped}{problem}"), err=True)
     code = results.exit_code(threshold)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
+
+
+def write_report(formatter, results, output: Path | None) -> None:
+    """The formatted results to `output` (or standard output), as the findings stream when the
+    format can (``write``): a million findings are never one string. A file is written whole
+    or not at all: to a temporary file in its folder, renamed over it once complete (as
+    :func:`codecheck.outputs.write_text_atomic`)."""
+    write = getattr(formatter, "write", None)
+    if output is None:
+        if write is None:
+            click.echo(formatter.render(results), nl=False)
+            return
+        out = _Echo()
+        write(results, out)
+        out.flush()
+        return
+    if write is None:
+        from codecheck.outputs import write_text_atomic
+
+        try:
+            write_text_atomic(output, formatter.render(results))
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+        return
+    import tempfile
+
+    from codecheck.outputs import _mode_for, _resolved
+
+    path = _resolved(output) if output.is_symlink() else output
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as fh:
+            write(results, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(temp, _mode_for(path))
+        os.replace(temp, path)
+    except BaseException as exc:  # a full disk, a crash, Ctrl-C: nothing half-written is left
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+        raise
+
+
+class _Echo:
+    """Standard output for a streaming format: text collected in chunks of about 64 KB, each
+    printed with ``click.echo`` as the whole report used to be (the same encoding and colour
+    handling), without a call per finding."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            click.echo("".join(self.parts), nl=False)
+            self.parts, self.size = [], 0
 
 
 class _StdinName(str):
@@ -181,6 +252,9 @@ class _Stdin:
 
         temp, name = str(self.temp), self.name
         results.findings[:] = [f.model_copy(update={"path": name}) if f.path == temp else f for f in results.findings]
+        for spool in results.spools:
+            if spool.path == temp:
+                spool.path = name
         results.problems[:] = [dataclasses.replace(p, path=name, message=p.message.replace(temp, name))
                                if p.path == temp else p for p in results.problems]
         results.not_evaluated[:] = [dataclasses.replace(n, path=name) if n.path == temp else n
@@ -204,8 +278,8 @@ def write_baseline_file(path: Path, results) -> NoReturn:  # noqa: F821
         for problem in results.problems:
             click.echo(printable(f"codecheck: {problem}"), err=True)
         fail(f"baseline {path} not written: {len(results.problems)} input(s) could not be read")
-    doc = write(path, results.findings)
-    n, m = len(results.findings), len(doc["findings"])
+    doc = write(path, results.iter_findings())
+    n, m = results.total(), len(doc["findings"])
     click.echo(f"codecheck: wrote {path}: {n} finding{'s' if n != 1 else ''} ({m} fingerprint{'s' if m != 1 else ''}); "
                f"`--baseline {path}` now reports only new findings.")
     sys.exit(EXIT_OK)

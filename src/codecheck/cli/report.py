@@ -23,11 +23,30 @@ def _excluded(path: Path, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(path.as_posix(), p) or fnmatch.fnmatch(path.name, p) for p in patterns)
 
 
+def _homes(text: str) -> int | dict[str, int]:
+    """``--homes 5000`` or ``--homes LCRA=4200,LCHO=800`` (the Regulator's two tenures)."""
+    from codecheck.errors import UsageError
+
+    value = text.strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    out: dict[str, int] = {}
+    for part in value.split(","):
+        name, _, number = part.partition("=")
+        name = name.strip().upper()
+        if name not in ("LCRA", "LCHO") or not number.strip().isdigit() or int(number) < 1:
+            raise UsageError(f"--homes {text!r}: give a number of homes, or LCRA=N,LCHO=N")
+        out[name] = int(number)
+    return out
+
+
 @click.command("report")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--period", required=True, metavar="START..END",
               help="The period reported, inclusive: 2024-04-01..2025-03-31, or a financial year such as 2024/25.")
-@click.option("--homes", type=click.IntRange(min=1), help="Homes owned, for CH01 (complaints per 1,000 homes).")
+@click.option("--homes", metavar="N|LCRA=N,LCHO=N",
+              help="Homes owned, for CH01 (complaints per 1,000 homes); per tenure (LCRA=4200,LCHO=800) for CH01 per "
+                   "tenure [default: `homes:` in the config].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="html, md or json [default: from the -o suffix, else html].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
@@ -51,14 +70,15 @@ def report(paths, period, homes, fmt, output, as_of, config_path, region, year_s
     from codecheck.config import load_config
     from codecheck.errors import CodecheckError
     from codecheck.outputs import refuse_overwriting_inputs, write_text_atomic
-    from codecheck.report.figures import build_report, parse_period
+    from codecheck.report.build import build_report
+    from codecheck.report.periods import parse_period
 
     fmt = fmt or (SUFFIXES.get(output.suffix.lower(), "html") if output else "html")
     try:
         config = load_config(config_path)
         if region:
             config = config.model_copy(update={"region": region})
-        homes = homes or getattr(config, "homes", None)
+        homes = _homes(homes) if homes else getattr(config, "homes", None)
         refuse_overwriting_inputs([("-o", output)], [*paths, *config_files(config_path, config)],
                                   walked=lambda child: not _excluded(child, config.exclude))
         built, results = build_report(paths, config, parse_period(period, year_start), parse_as_of(as_of), homes=homes,

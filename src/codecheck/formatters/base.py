@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 if TYPE_CHECKING:
     from codecheck.results import Results
@@ -17,6 +18,20 @@ class Formatter(Protocol):
     description: str
 
     def render(self, results: "Results") -> str: ...
+
+
+class StreamingFormatter:
+    """A format that writes its findings to the output as they stream from the run
+    (``results.iter_findings()``), holding none of them (issue 16): ``write`` is the format,
+    ``render`` the same text as a string (plugins and the web app call it)."""
+
+    def write(self, results: "Results", out: TextIO) -> None:
+        raise NotImplementedError
+
+    def render(self, results: "Results") -> str:
+        buffer = io.StringIO(newline="")
+        self.write(results, buffer)
+        return buffer.getvalue()
 
 
 # C0 and C1 control characters but tab, and DEL: a newline in a case id or file name would start a

@@ -12,9 +12,9 @@ With ``--show-suppressed`` the suppressed findings follow, and a last column
 from __future__ import annotations
 
 import csv
-import io
+from typing import TextIO
 
-from codecheck.formatters.base import printable
+from codecheck.formatters.base import StreamingFormatter, printable
 from codecheck.formatters.json import FINDING_KEYS, finding_record
 from codecheck.results import Results
 
@@ -32,20 +32,20 @@ def safe_cell(value: object) -> object:
     return value
 
 
-class CsvFormatter:
+class CsvFormatter(StreamingFormatter):
     name = "csv"
     description = "one row per finding, for a spreadsheet (formula-safe)"
 
-    def render(self, results: Results) -> str:
-        buffer = io.StringIO()
+    def write(self, results: Results, out: TextIO) -> None:
+        out.write("\ufeff")
         columns = list(FINDING_KEYS) + (["suppressed"] if results.show_suppressed else [])
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
-        for f in results.sorted_findings():
+        more = [""] if results.show_suppressed else []
+        for f in results.iter_findings():
             record = finding_record(f)
-            writer.writerow([safe_cell(record[k]) for k in FINDING_KEYS] + ([""] if results.show_suppressed else []))
+            writer.writerow([safe_cell(record[k]) for k in FINDING_KEYS] + more)
         if results.show_suppressed:
             for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
                 record = finding_record(s.finding)
                 writer.writerow([safe_cell(record[k]) for k in FINDING_KEYS] + [safe_cell(s.reason or "no reason given")])
-        return "\ufeff" + buffer.getvalue()

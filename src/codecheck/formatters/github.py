@@ -14,7 +14,11 @@ the page or paragraph is in the message instead.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TextIO
+
 from codecheck.baseline import relative_path
+from codecheck.formatters.base import StreamingFormatter
 from codecheck.findings import Finding, Severity
 from codecheck.results import Results
 
@@ -34,7 +38,7 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def annotation(f: Finding, note: str = "", name: str | None = None) -> str:
+def annotation(f: Finding, note: str = "", name: str | None = None, relative=relative_path) -> str:
     if f.row is not None:
         line = f.row
     elif f.page is None and f.paragraph is None:  # text, Markdown, HTML: a line of the file
@@ -45,22 +49,24 @@ def annotation(f: Finding, note: str = "", name: str | None = None) -> str:
     if f.row is None and f.location and line is None:
         message += f" ({f.location})"
     title = f"{f.rule} ({f.provision or 'data'})"
-    return command(name or COMMANDS[f.severity], message + note, file=relative_path(f.path), line=line, title=title)
+    return command(name or COMMANDS[f.severity], message + note, file=relative(f.path), line=line, title=title)
 
 
-class GithubFormatter:
+class GithubFormatter(StreamingFormatter):
     name = "github"
     description = "GitHub Actions annotations (::error file=...,line=...::message)"
 
-    def render(self, results: Results) -> str:
-        out = [command("error", p.message + (f" ({p.location})" if p.location else ""),
-                       file=relative_path(p.path), title="codecheck: input cannot be read")
-               for p in results.problems]
-        out += [annotation(f) for f in results.sorted_findings()]
+    def write(self, results: Results, out: TextIO) -> None:
+        for p in results.problems:
+            out.write(command("error", p.message + (f" ({p.location})" if p.location else ""),
+                              file=relative_path(p.path), title="codecheck: input cannot be read") + "\n")
+        relative = lru_cache(maxsize=64)(relative_path)  # a million findings name a few files
+        for f in results.iter_findings():
+            out.write(annotation(f, relative=relative) + "\n")
         if results.show_suppressed:
             for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
-                out.append(annotation(s.finding, f" [suppressed: {s.reason or 'no reason given'}]", name="notice"))
-        total = len(results.findings)
+                out.write(annotation(s.finding, f" [suppressed: {s.reason or 'no reason given'}]", name="notice") + "\n")
+        total = results.total()
         summary = f"codecheck: {total} finding{'s' if total != 1 else ''}"
         extras = []
         if results.suppressed:
@@ -69,5 +75,4 @@ class GithubFormatter:
             extras.append(f"{results.baselined} already in the baseline")
         if results.problems:
             extras.append(f"{len(results.problems)} input(s) could not be read")
-        out.append(summary + (f" ({', '.join(extras)})" if extras else "") + ".")
-        return "\n".join(out) + "\n"
+        out.write(summary + (f" ({', '.join(extras)})" if extras else "") + ".\n")

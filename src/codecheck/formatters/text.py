@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Iterable, Iterator, TextIO
 
 from codecheck.findings import Finding
-from codecheck.formatters.base import printable
+from codecheck.formatters.base import StreamingFormatter, printable
 from codecheck.results import Results
 
 
@@ -65,57 +66,60 @@ def finding_line(f: Finding, colour: bool = False) -> str:
 OMISSIONS_HEAD = "not found in this document"
 
 
-def findings_by_file(findings: list[Finding], colour: bool = False) -> list[str]:
+def findings_by_file(findings: "Iterable[Finding]", colour: bool = False) -> list[str]:
     """Each file's findings in order, what a document *says* first, then what it does not
     say (omissions), once per provision under a heading of their own."""
-    out: list[str] = []
+    return list(finding_lines(findings, colour))
+
+
+def finding_lines(findings: "Iterable[Finding]", colour: bool = False) -> Iterator[str]:
+    """:func:`findings_by_file` as the findings stream: only one file's omissions are held."""
     omissions: list[Finding] = []
     current: str | None = None
 
-    def flush() -> None:
+    def flush() -> Iterator[str]:
         if omissions:
-            out.append(printable(f"{current}: {OMISSIONS_HEAD}:"))
-            out.extend(finding_line(f, colour) for f in omissions)
+            yield printable(f"{current}: {OMISSIONS_HEAD}:")
+            yield from (finding_line(f, colour) for f in omissions)
             omissions.clear()
 
     for f in findings:
         if f.path != current:
-            flush()
+            yield from flush()
             current = f.path
         if f.omission:
             omissions.append(f)
         else:
-            out.append(finding_line(f, colour))
-    flush()
-    return out
+            yield finding_line(f, colour)
+    yield from flush()
 
 
-class TextFormatter:
+class TextFormatter(StreamingFormatter):
     name = "text"
     description = "one line a finding, then a summary (default)"
 
-    def render(self, results: Results) -> str:
-        out: list[str] = []  # input problems are the command's to print, once, on standard error
+    def write(self, results: Results, out: TextIO) -> None:
+        # input problems are the command's to print, once, on standard error
         view = results.view
         if view.statistics:  # --statistics: counts per rule only
-            out.extend(printable(line) for line in self.statistics(results))
-            return "\n".join(out) + "\n" if out else ""
-        out.extend(findings_by_file(results.sorted_findings(), view.colour))
+            for line in self.statistics(results):
+                out.write(printable(line) + "\n")
+            return
+        for line in finding_lines(results.iter_findings(), view.colour):
+            out.write(line + "\n")
         if results.show_suppressed:  # --show-suppressed
             for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
-                out.append(f"{finding_line(s.finding, view.colour)} [suppressed: {printable(s.reason or 'no reason given')}]")
+                out.write(f"{finding_line(s.finding, view.colour)} [suppressed: {printable(s.reason or 'no reason given')}]\n")
         if view.quiet:  # -q: the findings only
-            return "\n".join(out) + "\n" if out else ""
-        out.append("")
-        out.extend(printable(line) for line in self.summary(results))
-        return "\n".join(out) + "\n"
+            return
+        out.write("\n")
+        for line in self.summary(results):
+            out.write(printable(line) + "\n")
 
     def statistics(self, results: Results) -> list[str]:
         """One line per rule with findings, most first: count, rule, provision, what it means."""
         rules = {r.id: r for r in results.rules}
-        counts: dict[str, int] = defaultdict(int)
-        for f in results.findings:
-            counts[f.rule] += 1
+        counts = {rule: n for rule, n in results.count_by_rule().items() if n}
         width = len(str(max(counts.values()))) if counts else 1
         lines = []
         for rule_id, n in sorted(counts.items(), key=lambda t: (-t[1], t[0])):
@@ -128,7 +132,7 @@ class TextFormatter:
         lines: list[str] = []
         rules = {r.id: r for r in results.rules}
         by_sev = results.count_by_severity()
-        total = len(results.findings)
+        total = results.total()
         files = len(results.files)
         rows = sum(f.rows for f in results.files)
         rejected = sum(f.rejected for f in results.files)
@@ -146,7 +150,7 @@ class TextFormatter:
         if results.baselined:
             n = results.baselined
             lines.append(f"{n} finding{'s' if n != 1 else ''} already in the baseline, not shown or counted.")
-        if results.findings:
+        if total:
             lines.append("By provision:")
             for provision, rule_id, n in results.count_by_provision():
                 rule = rules.get(rule_id)
