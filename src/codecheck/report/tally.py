@@ -64,10 +64,16 @@ REFUSAL_TYPES = (
 OTHER_REFUSAL, NO_REFUSAL_REASON = "another reason (recorded)", "no reason recorded"
 
 
+def _classify(text: str, table, other: str, blank: str) -> str:
+    """The name of the first (name, pattern) in `table` whose pattern the free text matches; `other`
+    when none does, `blank` when there is no text. The text itself is never returned."""
+    if not text.strip():
+        return blank
+    return next((name for name, pattern in table if pattern.search(text)), other)
+
+
 def refusal_type(reason: str) -> str:
-    if not reason.strip():
-        return NO_REFUSAL_REASON
-    return next((name for name, pattern in REFUSAL_TYPES if pattern.search(reason)), OTHER_REFUSAL)
+    return _classify(reason, REFUSAL_TYPES, OTHER_REFUSAL, NO_REFUSAL_REASON)
 
 
 #: The Regulator's two tenures for the TSMs (Tenant Satisfaction Measures Technical
@@ -101,9 +107,7 @@ OTHER_FINDING, NO_FINDING = "another finding (recorded)", "no finding recorded"
 
 
 def finding_class(text: str) -> str:
-    if not text.strip():
-        return NO_FINDING
-    return next((name for name, pattern in FINDINGS if pattern.search(text)), OTHER_FINDING)
+    return _classify(text, FINDINGS, OTHER_FINDING, NO_FINDING)
 
 
 NO_CATEGORY = "no category recorded"
