@@ -116,3 +116,17 @@ class Rule(BaseModel):
             return False
         p = self.provision
         return p == sel or p.startswith(sel + ".") or p.startswith(sel + "(")
+
+
+def rule(**fields: Any) -> "Callable[[Callable[..., Any]], Rule]":
+    """A decorator: the function becomes the ``check`` of a :class:`Rule` with these fields, its
+    ``rationale`` (a triple-quoted string in the source) folded to single spaces. The case rules'
+    ``record_rule``, and the self-assessment and improvement-plan rules, are made with it."""
+
+    def wrap(fn: "Callable[..., Any]") -> Rule:
+        made = dict(fields)
+        if "rationale" in made:
+            made["rationale"] = " ".join(str(made["rationale"]).split())
+        return Rule(check=fn, **made)
+
+    return wrap

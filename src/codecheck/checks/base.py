@@ -24,7 +24,7 @@ from codecheck.calendar import WorkingCalendar
 from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
-from codecheck.rules import CASES, Rule
+from codecheck.rules import CASES, Rule, rule
 from codecheck.values import _ISO, _NUMERIC, _WORDS, PLACEHOLDERS, Placeholders, describe_shape, format_date
 
 
@@ -76,25 +76,9 @@ def record_rule(
     finish: "Callable[[CheckContext, Any], None] | None" = None,
 ) -> Callable[[Callable[[CaseBatch, CheckContext, Emit], None]], Rule]:
     """Turn a check function into a :class:`Rule` over case records."""
-
-    def wrap(fn: Callable[[CaseBatch, CheckContext, Emit], None]) -> Rule:
-        return Rule(
-            id=id,
-            name=name,
-            provision=provision,
-            summary=summary,
-            severity=severity,
-            kinds=(CASES,),
-            rationale=" ".join(rationale.split()),
-            breach_example=breach_example,
-            compliant_example=compliant_example,
-            columns=columns,
-            reads=reads,
-            check=fn,
-            finish=finish,
-        )
-
-    return wrap
+    return rule(id=id, name=name, provision=provision, summary=summary, severity=severity, kinds=(CASES,),
+                rationale=rationale, breach_example=breach_example, compliant_example=compliant_example,
+                columns=columns, reads=reads, finish=finish)
 
 
 def d(day: np.datetime64) -> str:

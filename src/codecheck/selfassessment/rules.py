@@ -14,7 +14,7 @@ from typing import Callable
 from codecheck.documents.model import Block, Document
 from codecheck.findings import Severity
 from codecheck.catalogue import words_with_items
-from codecheck.rules import Rule
+from codecheck.rules import Rule, rule
 from codecheck.targets import find_targets, is_record
 from codecheck.selfassessment.parse import (
     ANSWER_LABELS,
@@ -43,23 +43,9 @@ _WORDS_8_1 = words_with_items("8.1", ("a",))
 
 def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, compliant: str,
           severity: Severity = Severity.ERROR, provision: str = "8.1", default: bool = True) -> Callable[[Callable], Rule]:
-    def wrap(fn: Callable[[Document, object, Callable], None]) -> Rule:
-        return Rule(
-            id=id,
-            name=name,
-            provision=provision,
-            summary=summary,
-            severity=severity,
-            kinds=(KIND,),
-            rationale=" ".join(rationale.split()),
-            breach_example=breach,
-            compliant_example=compliant,
-            code_words=_WORDS_8_1 if provision == "8.1" else None,
-            default=default,
-            check=fn,
-        )
-
-    return wrap
+    return rule(id=id, name=name, provision=provision, summary=summary, severity=severity, kinds=(KIND,),
+                rationale=rationale, breach_example=breach, compliant_example=compliant,
+                code_words=_WORDS_8_1 if provision == "8.1" else None, default=default)
 
 
 def _form(document: Document) -> Form | None:
