@@ -146,7 +146,8 @@ def map_headers(header: list[str], config: Config, path: str) -> tuple[dict[str,
         raise InputError(
             path,
             f"required column(s) {', '.join(missing)} not found (its headers: {_list(header)}); "
-            f"map them in codecheck.yaml, e.g. `columns: {{{missing[0]}: \"Your Header\"}}`",
+            f"map them in codecheck.yaml, e.g. `columns: {{{missing[0]}: \"Your Header\"}}` "
+            f"(`codecheck init --from {Path(path).name}` writes one with its guesses; `codecheck columns` lists them)",
             location="1",
         )
     return index, found, unmapped
