@@ -333,6 +333,25 @@ def big(tmp_path_factory):
     return folder
 
 
+def _wait_until_reading(process: subprocess.Popen, path: Path, limit: float = 30.0) -> None:
+    """Until the run (or one of its workers) has the file open, so that the interrupt lands in the
+    check, not while a loaded machine is still starting Python; where /proc cannot tell, 2 s."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # pragma: no cover - not Linux
+        time.sleep(2.0)
+        return
+    target = str(path.resolve())
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        for fd_dir in proc.glob("[0-9]*/fd"):
+            try:
+                if any(os.readlink(fd) == target for fd in fd_dir.iterdir()):
+                    return
+            except OSError:  # a process that ended, or one not ours
+                continue
+        time.sleep(0.05)
+
+
 @pytest.mark.skipif(os.name == "nt" or not hasattr(signal, "SIGINT"), reason="needs POSIX signals")
 @pytest.mark.parametrize("args", [("big.csv",), ("big.csv", "big2.csv", "--jobs", "2")])
 def test_ctrl_c_exits_130_in_one_line_without_output(big, args):
@@ -340,7 +359,7 @@ def test_ctrl_c_exits_130_in_one_line_without_output(big, args):
     process = subprocess.Popen([*_command(), *args, *AS_OF, "-o", str(out)], cwd=big,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(2.0)
+        _wait_until_reading(process, big / "big.csv")
         if process.poll() is not None:  # pragma: no cover - a machine faster than the file is big
             pytest.skip("the check finished before it could be interrupted")
         process.send_signal(signal.SIGINT)
