@@ -142,3 +142,13 @@ def test_force_exclude_applies_exclude_to_named_files(repo):
     assert named["findings"]  # named on the command line, a file is checked unless asked otherwise
     forced = _run("letters/draft-1.md", "--force-exclude", "--format", "json", cwd=repo)
     assert forced.returncode == 0 and json.loads(forced.stdout)["findings"] == []
+
+
+def test_standard_input_is_named_in_suppressed_findings_too(repo):
+    (repo / "codecheck.yaml").write_text("suppress: [{rule: CR602, cases: [C-1], reason: agreed late}]\n",
+                                         encoding="utf-8")
+    rows = "case_id,received_date,stage1_ack_date\nC-1,02/09/2024,20/09/2024\n"
+    out = _run("-", "--stdin-filename", "exports/s.csv", "--show-suppressed", "--as-of", "2025-01-01",
+               cwd=repo, stdin=rows).stdout
+    assert "exports/s.csv:2: C-1:" in out and "[suppressed: agreed late]" in out
+    assert "codecheck-stdin-" not in out

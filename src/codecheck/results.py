@@ -210,6 +210,36 @@ class Results:
         self.unknown_kind.extend(part.unknown_kind)
         self.suppressed.extend(part.suppressed)
 
+    def rename_paths(self, names: dict[str, str]) -> None:
+        """Report each file under the name it stands for (`names`: path -> name), never a temporary
+        copy's path: standard input under --stdin-filename, an upload under its display name.
+        Paths inside messages and notes are replaced too."""
+        if not names:
+            return
+        import dataclasses
+
+        def name(path: str) -> str:
+            return names.get(path, path)
+
+        def text(message: str) -> str:
+            for temp, shown in names.items():
+                message = message.replace(temp, shown)
+            return message
+
+        self.findings[:] = [f.model_copy(update={"path": name(f.path), "message": text(f.message)})
+                            if f.path in names or any(t in f.message for t in names) else f for f in self.findings]
+        for spool in self.spools:
+            spool.path = name(spool.path)
+        self.problems[:] = [dataclasses.replace(p, path=text(p.path), message=text(p.message)) for p in self.problems]
+        self.not_evaluated[:] = [dataclasses.replace(n, path=name(n.path)) for n in self.not_evaluated]
+        self.suppressed[:] = [dataclasses.replace(s, finding=s.finding.model_copy(update={"path": name(s.finding.path)}))
+                              if s.finding.path in names else s for s in self.suppressed]
+        self.skipped[:] = [name(p) for p in self.skipped]
+        self.unknown_kind[:] = [name(p) for p in self.unknown_kind]
+        for summary in self.files:
+            summary.path = name(summary.path)
+            summary.notes = [text(n) for n in summary.notes]
+
     def sorted_findings(self) -> "list[Finding | CaseFinding]":
         """Every finding, in output order, in a list (the formats that build one whole document)."""
         return list(self.iter_findings())

@@ -246,22 +246,8 @@ class _Stdin:
 
     def rename(self, results) -> None:
         """Report standard input under its --stdin-filename, never the temporary file's name."""
-        if not self.temp:
-            return
-        import dataclasses
-
-        temp, name = str(self.temp), self.name
-        results.findings[:] = [f.model_copy(update={"path": name}) if f.path == temp else f for f in results.findings]
-        for spool in results.spools:
-            if spool.path == temp:
-                spool.path = name
-        results.problems[:] = [dataclasses.replace(p, path=name, message=p.message.replace(temp, name))
-                               if p.path == temp else p for p in results.problems]
-        results.not_evaluated[:] = [dataclasses.replace(n, path=name) if n.path == temp else n
-                                    for n in results.not_evaluated]
-        for summary in results.files:
-            if summary.path == temp:
-                summary.path = name
+        if self.temp:
+            results.rename_paths({str(self.temp): self.name})
 
     def clean(self) -> None:
         if self.temp:

@@ -4,7 +4,6 @@ display names (the temporary paths are never shown)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -62,27 +61,7 @@ def run_checks(uploads: list[Upload], as_of: dt.date) -> Results:
 
 def rename(results: Results, names: dict[str, str]) -> None:
     """Every temporary path in the results replaced by its upload's display name."""
-
-    def name(path: str) -> str:
-        return names.get(path, path)
-
-    def text(message: str) -> str:
-        for temp, shown in names.items():
-            message = message.replace(temp, shown)
-        return message
-
-    results.findings[:] = [f.model_copy(update={"path": name(f.path), "message": text(f.message)})
-                           for f in results.findings]
-    results.problems[:] = [dataclasses.replace(p, path=text(p.path), message=text(p.message)) for p in results.problems]
-    results.not_evaluated[:] = [dataclasses.replace(n, path=name(n.path)) for n in results.not_evaluated]
-    results.suppressed[:] = [dataclasses.replace(s, finding=s.finding.model_copy(update={"path": name(s.finding.path)}))
-                             for s in results.suppressed]
-    results.skipped[:] = [name(p) for p in results.skipped]
-    results.unknown_kind[:] = [name(p) for p in results.unknown_kind]
-    for summary in results.files:
-        summary.path = name(summary.path)
-        summary.notes = [text(n) for n in summary.notes]
-
+    results.rename_paths(names)
 
 def financial_year(day: dt.date) -> str:
     """The financial year (April to March) of the last whole quarter before `day`, as the report
