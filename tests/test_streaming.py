@@ -105,7 +105,7 @@ def run(name: str, args: list[str], folder: Path) -> tuple[int, str]:
     if name == "output-file.json":
         text += (folder / "out.json").read_text(encoding="utf-8")
     if name.startswith("fixtures"):
-        text = text.replace(ROOT.as_uri(), "@ROOT@")
+        text = text.replace(ROOT.as_uri(), "@ROOT@").replace(str(ROOT), "@ROOT@")
     else:
         text = text.replace(folder.as_uri(), TMP).replace(str(folder), TMP)
     return done.returncode, text
