@@ -152,3 +152,37 @@ def test_standard_input_is_named_in_suppressed_findings_too(repo):
                cwd=repo, stdin=rows).stdout
     assert "exports/s.csv:2: C-1:" in out and "[suppressed: agreed late]" in out
     assert "codecheck-stdin-" not in out
+
+
+_IMPORTED = """
+import runpy, sys
+sys.argv = ["codecheck", *sys.argv[1:]]
+try:
+    runpy.run_module("codecheck", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted(m for m in ("numpy", "holidays", "pyarrow", "openpyxl", "pdfplumber", "pypdfium2", "docx",
+                          "defusedxml", "starlette", "rapidfuzz") if m in sys.modules)
+print("HEAVY", ",".join(heavy), "EXIT", code, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["rules"], ["explain", "6.2"], ["letters/reply.md"], ["letters/reply.md", "-v"]])
+def test_a_quick_command_does_not_load_what_it_does_not_use(repo, args):
+    """The start-up time a pre-commit hook pays on every commit (issue 13): listing the rules or
+    checking a Markdown letter never loads numpy, the bank holidays, nor a PDF, DOCX or Excel
+    reader. (Timings are printed by benchmarks/bench_startup.py, never asserted: shared machines.)"""
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, *args], cwd=repo, capture_output=True, text=True,
+                          timeout=120)
+    line = [x for x in done.stderr.splitlines() if x.startswith("HEAVY")][-1]
+    assert line.split()[1] == "EXIT", line  # nothing heavy before "EXIT"
+    assert done.stdout.strip(), done.stderr
+
+
+def test_a_case_export_still_loads_numpy_and_finds_late_acknowledgements(tmp_path):
+    """The deferral does not change what a case check finds: numpy is loaded when the rules run."""
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, str(ROOT / "fixtures" / "cases.csv"), "--as-of",
+                           "2025-04-30", "--select", "CR602"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    line = [x for x in done.stderr.splitlines() if x.startswith("HEAVY")][-1]
+    assert "numpy" in line and "holidays" in line and line.endswith("EXIT 1"), line
+    assert "CR602" in done.stdout

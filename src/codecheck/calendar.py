@@ -20,10 +20,10 @@ fall back to numpy's business-day functions, which define the same calendar.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 REGIONS = {
     "england-and-wales": "ENG",
@@ -35,11 +35,11 @@ DEFAULT_REGION = "england-and-wales"
 # still counted, with weekends only.
 FIRST_YEAR, LAST_YEAR = 1995, 2075
 
-NAT = np.datetime64("NaT", "D")
 # The span of the working-day index: every date a complaint record plausibly holds, and more.
 INDEX_FIRST, INDEX_LAST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-DateArray = np.ndarray  # datetime64[D], NaT where unknown
+# Date arrays are numpy datetime64[D], NaT where unknown. Nothing here calls numpy at import time:
+# the command line loads it on first use (codecheck.lazy), so `codecheck rules` starts fast.
 
 
 @lru_cache(maxsize=8)
@@ -56,22 +56,57 @@ def bank_holidays(region: str = DEFAULT_REGION) -> tuple[dt.date, ...]:
 
 
 class WorkingCalendar:
+    """Working days: weekdays that are not the region's bank holidays nor configured closures.
+
+    Built on first use: a run that reads only documents never loads the `holidays` package nor
+    numpy (the command line's start-up time, issue 13).
+    """
+
     def __init__(self, region: str = DEFAULT_REGION, closures: Iterable[dt.date] = ()):
+        if region not in REGIONS:
+            raise ValueError(f"unknown region {region!r}; use one of {', '.join(REGIONS)}")
         self.region = region
         self.closures = tuple(sorted(set(closures)))
-        self._bank_holidays = frozenset(bank_holidays(region))
-        self.holidays = tuple(sorted(set(bank_holidays(region)) | set(self.closures)))
-        self._cal = np.busdaycalendar(weekmask="1111100", holidays=list(self.holidays))
-        # The index: _done[i] is the number of working days from INDEX_FIRST up to and including
-        # INDEX_FIRST + i days (so "strictly after a, up to and including b" is _done[b] - _done[a]).
+        self._origin = INDEX_FIRST.toordinal()
+
+    @cached_property
+    def _bank_holidays(self) -> frozenset[dt.date]:
+        return frozenset(bank_holidays(self.region))
+
+    @cached_property
+    def holidays(self) -> tuple[dt.date, ...]:
+        return tuple(sorted(self._bank_holidays | set(self.closures)))
+
+    @cached_property
+    def _cal(self):
+        return np.busdaycalendar(weekmask="1111100", holidays=list(self.holidays))
+
+    @cached_property
+    def _tables(self) -> tuple:
+        # The index: done[i] is the number of working days from INDEX_FIRST up to and including
+        # INDEX_FIRST + i days (so "strictly after a, up to and including b" is done[b] - done[a]);
+        # nth[k - 1] is the index position of the k-th working day (k from 1): a deadline is a gather.
         days = np.arange(np.datetime64(INDEX_FIRST, "D"), np.datetime64(INDEX_LAST, "D") + 1)
         working = np.is_busday(days, busdaycal=self._cal)
-        self._done = np.cumsum(working, dtype=np.int64)
-        self._nth = np.flatnonzero(working)
-        """The index position of the k-th working day (k from 1) at [k - 1]: a deadline is a gather."""
-        self._origin = INDEX_FIRST.toordinal()
-        self._done_list: list[int] = self._done.tolist()  # for one date at a time: no numpy call
-        self._working_list: list[bool] = working.tolist()
+        done = np.cumsum(working, dtype=np.int64)
+        # the lists answer one date at a time with no numpy call
+        return done, np.flatnonzero(working), done.tolist(), working.tolist()
+
+    @property
+    def _done(self):
+        return self._tables[0]
+
+    @property
+    def _nth(self):
+        return self._tables[1]
+
+    @property
+    def _done_list(self) -> list[int]:
+        return self._tables[2]
+
+    @property
+    def _working_list(self) -> list[bool]:
+        return self._tables[3]
 
     # -- vectorised ------------------------------------------------------------
 
@@ -79,12 +114,12 @@ class WorkingCalendar:
         """Each day's position in the index (out of range for NaT and dates outside it)."""
         return days.astype(np.int64) - (self._origin - _EPOCH)
 
-    def deadlines(self, start: DateArray, n: int | np.ndarray) -> DateArray:
+    def deadlines(self, start: np.ndarray, n: int | np.ndarray) -> np.ndarray:
         """The N-th working day after each start (NaT where start is NaT): the first day whose
         count of working days reaches the start's count plus N (a start on a day off counts as
         the working day before it, numpy's ``roll="backward"``)."""
         start = np.asarray(start, dtype="datetime64[D]")
-        out = np.full(start.shape, NAT)
+        out = np.full(start.shape, np.datetime64("NaT", "D"))
         known = ~np.isnat(start)
         if not known.any():
             return out
@@ -101,7 +136,7 @@ class WorkingCalendar:
             out[rest] = np.busday_offset(start[rest], steps[rest], roll="backward", busdaycal=self._cal)
         return out
 
-    def counts(self, start: DateArray, end: DateArray) -> np.ndarray:
+    def counts(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Working days strictly after start, up to and including end.
 
         Negative when end is before start; 0 where either date is unknown (mask

@@ -18,12 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
 from codecheck.values import DateColumnParser, parse_yes_no_column
-
-NAT = np.datetime64("NaT", "D")
 
 
 @dataclass
@@ -97,7 +95,7 @@ class CaseBatch:
         """datetime64[D]; NaT where blank, unreadable or the column is absent."""
         if column not in self._typed:
             if column not in self.cells:
-                return np.full(len(self.rows), NAT)
+                return np.full(len(self.rows), np.datetime64("NaT", "D"))
             coded = self._coded(column)
             if coded is None:
                 values, bad = self.dates_parser.parse(self.cells[column])

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.records import CaseBatch
 

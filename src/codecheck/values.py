@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -77,7 +77,8 @@ def parse_yes_no(text: str) -> bool | None:
     raise UnreadableValue("is not yes or no")
 
 
-_NAT_INT = np.iinfo(np.int64).min  # NaT as the integer behind datetime64[D]
+_NAT_INT = -(2**63)  # NaT as the integer behind datetime64[D] (numpy's int64 minimum; a literal, so importing
+# this module does not load numpy)
 _BAD_INT = _NAT_INT + 1  # marks an unreadable cell until the array is built
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.calendar import WorkingCalendar
 from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS

@@ -4,7 +4,7 @@ checked. They matter because every rule above relies on the record (5.12)."""
 
 from __future__ import annotations
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown
 from codecheck.checks.process import NO_STAGE, stage_numbers

@@ -9,7 +9,7 @@ import re
 from calendar import monthrange
 from functools import lru_cache
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown, wd
 from codecheck.checks.stages import STAGE2

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule
 from codecheck.findings import Severity

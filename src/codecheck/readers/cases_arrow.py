@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 try:  # optional: pip install codecheck[fast]
     import pyarrow as pa

@@ -57,10 +57,16 @@ from codecheck.readers.cases_csv import map_headers
 from codecheck.records import CaseBatch
 from codecheck.values import DateColumnParser
 
-try:  # what openpyxl itself parses with when it is installed
-    from defusedxml.ElementTree import iterparse as _iterparse
-except ImportError:  # pragma: no cover - defusedxml is optional
-    from xml.etree.ElementTree import iterparse as _iterparse
+
+
+def _iterparse(source, events):
+    """The XML parser openpyxl itself uses when installed (defusedxml), imported on first use so
+    that a run with no workbook does not pay for it."""
+    try:
+        from defusedxml.ElementTree import iterparse
+    except ImportError:  # pragma: no cover - defusedxml is optional
+        from xml.etree.ElementTree import iterparse
+    return iterparse(source, events=events)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.calendar import WorkingCalendar
 from codecheck.checks.base import CheckContext

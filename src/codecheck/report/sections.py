@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck import timeliness as tl
 from codecheck.checks.stages import STAGE1, STAGE2

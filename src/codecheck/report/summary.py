@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck.checks.stages import STAGE1, STAGE2
 from codecheck.config import TARGETS

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import numpy as np
+from codecheck.lazy import numpy as np
 
 from codecheck import timeliness as tl
 from codecheck.checks.base import CheckContext
