@@ -70,14 +70,18 @@ def refuse_overwriting_inputs(
 
 
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` all at once: a temporary file in the same folder,
+    """Write ``text`` to ``path`` all at once (see :func:`write_bytes_atomic`)."""
+    write_bytes_atomic(path, text.encode(encoding))
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once: a temporary file in the same folder,
     renamed over ``path`` only when complete (``os.replace``). Raises OSError (the old
     file untouched, the temporary file removed) when it cannot be written."""
     path = Path(path)
     if path.is_symlink():  # write through the link, as open() would, not over it
         path = _resolved(path)
     folder = path.parent if str(path.parent) else Path(".")
-    data = text.encode(encoding)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:

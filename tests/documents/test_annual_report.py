@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "fixtures" / "reports"
 SCRIPT = ROOT / "fixtures" / "make_reports.py"
 
-RULES = {rule.id: rule for rule in document_rules() if "annual_report" in rule.kinds}
+#: The elements of 8.1 and 8.2 (each an omission); CT002, the report's unfilled placeholders, is
+#: tested with the annual report draft (tests/report/test_annual.py) and in its case file.
+RULES = {rule.id: rule for rule in document_rules() if "annual_report" in rule.kinds and rule.id != "CT002"}
 EXPECTED_IDS = {
     "CA801A": "8.1(a)", "CA801B": "8.1(b)", "CA801C": "8.1(c)", "CA801D": "8.1(d)",
     "CA801E": "8.1(e)", "CA801F": "8.1(f)", "CA802": "8.2",
