@@ -415,6 +415,7 @@ def _minimal(prefixes: set[str]) -> tuple[str, ...]:
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+_UNKNOWN = object()  # not worked out yet
 
 
 def _joinable(tree) -> bool:
@@ -443,22 +444,28 @@ def _joinable(tree) -> bool:
 class Matcher:
     """One pattern (or an alternation of several) compiled once, with what makes
     searching a long text cheap. It finds exactly the matches of the pattern compiled
-    by :func:`compile_pattern`."""
+    by :func:`compile_pattern`.
+
+    Only what a search needs is built: on normalised (plain) text the plain copy alone is
+    compiled; the case-insensitive pattern and the prefixes are built the first time a
+    text needs them (one that is not plain; one long enough to look prefixes up in). A
+    letter of a page is checked with one compiled pattern a rule pattern, not two and a
+    prefix analysis: the start-up time a pre-commit hook pays (issue 13)."""
 
     def __init__(
         self,
         source: str,
         regex: re.Pattern[str] | None,
         plain: re.Pattern[str] | None,
-        prefixes: tuple[str, ...] | None,
+        prefixes: tuple[str, ...] | None | object = _UNKNOWN,
         joinable: bool = False,
     ):
         self.source = source
         self._regex = regex
         self.plain = plain
         """The same matches on plain text (:func:`_is_plain`), without IGNORECASE."""
-        self.prefixes = prefixes
-        """Every match starts with one of these (see :func:`_prefixes`)."""
+        self._prefixes = prefixes
+        self._parts: tuple[Matcher, ...] = ()
         self.joinable = joinable
         """Can it be one alternative of an alternation (:func:`_joinable`)?"""
 
@@ -468,6 +475,17 @@ class Matcher:
         if self._regex is None:
             self._regex = re.compile(self.source, re.IGNORECASE)
         return self._regex
+
+    @property
+    def prefixes(self) -> tuple[str, ...] | None:
+        """Every match starts with one of these (see :func:`_prefixes`); None: anything."""
+        if self._prefixes is _UNKNOWN:
+            if self._parts:  # an alternation (:func:`_join`): a match of it is a match of one of its parts
+                each = [m.prefixes for m in self._parts]
+                self._prefixes = None if any(p is None for p in each) else _minimal({p for ps in each for p in ps})  # type: ignore[union-attr]
+            else:
+                self._prefixes = _prefixes(_tree(self.source))  # parsed afresh: _compile_plain changed the first tree
+        return self._prefixes  # type: ignore[return-value]
 
     def pick(self, plain: bool) -> re.Pattern[str]:
         return self.plain if plain and self.plain is not None else self.regex
@@ -480,12 +498,15 @@ class Matcher:
 @lru_cache(maxsize=4096)
 def compile_matcher(pattern: str) -> Matcher:
     """A rule pattern as a :class:`Matcher`. Raises re.error if it is not a regex."""
-    regex = compile_pattern(pattern)
     source = _source(pattern)
     tree = _tree(source)
-    prefixes = _prefixes(tree)
     joinable = _joinable(tree) and not _GLOBAL_FLAGS.match(source)
-    return Matcher(source, regex, _compile_plain(tree), prefixes, joinable)  # (changes the tree)
+    plain = _compile_plain(tree)  # (changes the tree)
+    # Without a plain copy (a pattern we cannot read, or that does not fold) the case-insensitive
+    # pattern is compiled now: it is the one every search uses, and it raises re.error for a
+    # pattern that is not a regular expression.
+    regex = compile_pattern(pattern) if plain is None else None
+    return Matcher(source, regex, plain, _UNKNOWN, joinable)
 
 
 def _join(matchers: tuple[Matcher, ...]) -> Matcher | None:
@@ -496,9 +517,9 @@ def _join(matchers: tuple[Matcher, ...]) -> Matcher | None:
     tree = _tree(source)
     if tree is None:
         return None
-    each = [m.prefixes for m in matchers]
-    prefixes = None if any(p is None for p in each) else _minimal({p for ps in each for p in ps})  # type: ignore[union-attr]
-    return Matcher(source, None, _compile_plain(tree), prefixes)
+    joined = Matcher(source, None, _compile_plain(tree))
+    joined._parts = matchers
+    return joined
 
 
 class PatternSet:
@@ -536,8 +557,6 @@ def _as_set(patterns: PatternSet | list[str] | tuple[str, ...]) -> PatternSet:
 def _as_matcher(pattern: Matcher | str) -> Matcher:
     return pattern if isinstance(pattern, Matcher) else compile_matcher(pattern)
 
-
-_UNKNOWN = object()
 
 
 # -- numbers and amounts of time ------------------------------------------------------
