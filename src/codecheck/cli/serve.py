@@ -6,6 +6,7 @@ The browser is opened with the system's own handler for web addresses (``click.l
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 
@@ -22,10 +23,22 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a web browser.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="The largest upload (all files added at once), in MB.")
-def serve(port: int, host: str, no_browser: bool, max_upload_mb: int) -> None:
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="The configuration every upload is checked with (column mapping, region, closure days, "
+                   "severities...) [default: the codecheck.yaml or pyproject.toml found from this folder up].")
+def serve(port: int, host: str, no_browser: bool, max_upload_mb: int, config_path: Path | None) -> None:
     """Check files in a web page on this computer: add files, read the findings, download them.
 
-    Files are kept in a private temporary folder, deleted when the server stops (Ctrl-C)."""
+    Files are kept in a private temporary folder, deleted when the server stops (Ctrl-C). Uploads
+    are checked with the configuration found as `codecheck check` finds it (or --config); a column
+    mapping made on the page takes the place of its columns for that file."""
+    from codecheck.config import load_config
+    from codecheck.errors import CodecheckError
+
+    try:
+        config = load_config(config_path)
+    except CodecheckError as exc:
+        fail(str(exc))
     try:
         import uvicorn
 
@@ -42,6 +55,8 @@ def serve(port: int, host: str, no_browser: bool, max_upload_mb: int) -> None:
     def started(actual_port: int) -> None:
         url = f"http://{shown}:{actual_port}/"
         click.echo(f"codecheck serve: open {url} in a web browser (Ctrl-C to stop; uploaded files are deleted then)")
+        click.echo(f"codecheck serve: checking with the configuration in {config.source}" if config.source
+                   else "codecheck serve: no codecheck.yaml found here: checking with the defaults")
         if not no_browser:
             click.launch(url)
 
@@ -59,7 +74,7 @@ def serve(port: int, host: str, no_browser: bool, max_upload_mb: int) -> None:
     server_log.propagate = False
     workspace = Workspace()
     try:  # from here on, whatever stops the server (Ctrl-C included), the uploads are deleted
-        app = create_app(workspace, max_upload_mb=max_upload_mb,
+        app = create_app(workspace, max_upload_mb=max_upload_mb, config=config,
                          allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"] if loopback else ["*"])
         Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")).run()
     except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl-C, then raises it again: the normal way to stop

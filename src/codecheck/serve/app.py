@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from codecheck import __version__
+from codecheck.config import Config
 from codecheck.errors import CodecheckError
 from codecheck.findings import Finding, Severity, provision_sort_key
 from codecheck.rules import INPUT_KINDS
@@ -63,12 +64,14 @@ class Refused(Exception):
 
 
 def create_app(workspace: Workspace | None = None, *, max_upload_mb: int = DEFAULT_UPLOAD_MB,
-               allowed_hosts: list[str] | None = None) -> Starlette:
+               allowed_hosts: list[str] | None = None, config: Config | None = None) -> Starlette:
     """The app. `allowed_hosts`: the host names it answers to (loopback names by default; ``["*"]``
-    when served on another address with --host)."""
+    when served on another address with --host). `config`: the landlord's configuration (its column
+    mapping, region, closure days, severities...) every upload is checked with; the defaults if None."""
     workspace = workspace or Workspace()
+    config = config or Config()
     env = Environment(loader=PackageLoader("codecheck.serve", "templates"), autoescape=select_autoescape(["html"]))
-    env.globals.update(version=__version__, kind_labels=KIND_LABELS)
+    env.globals.update(version=__version__, kind_labels=KIND_LABELS, config_source=config.source)
     limit = max_upload_mb * 1024 * 1024
 
     def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
@@ -189,7 +192,7 @@ def create_app(workspace: Workspace | None = None, *, max_upload_mb: int = DEFAU
         from codecheck.serve.checking import run_checks
 
         try:
-            session.results = await run_in_threadpool(run_checks, list(session.uploads.values()), day)
+            session.results = await run_in_threadpool(run_checks, list(session.uploads.values()), day, config)
         except CodecheckError as exc:
             return redirect("/", error=str(exc))
         return RedirectResponse("/results", status_code=303)
@@ -250,7 +253,8 @@ def create_app(workspace: Workspace | None = None, *, max_upload_mb: int = DEFAU
         as_of = session.results.as_of
         period = str(request.query_params.get("period", "")).strip() or financial_year(as_of)
         try:
-            html = await run_in_threadpool(board_report_html, list(session.uploads.values()), period, as_of)
+            html = await run_in_threadpool(board_report_html, list(session.uploads.values()), period, as_of,
+                                           config)
         except CodecheckError as exc:
             return redirect("/results", error=f"No board report: {exc}")
         stamp = period.replace("/", "-").replace("..", "_to_")
@@ -289,7 +293,7 @@ def create_app(workspace: Workspace | None = None, *, max_upload_mb: int = DEFAU
         params = request.query_params
         chosen, order = mapping_page.from_form(params) if "date_order" in params else (None, None)
         try:
-            view = await run_in_threadpool(mapping_page.build, upload, chosen, order)
+            view = await run_in_threadpool(mapping_page.build, upload, chosen, order, config)
         except CodecheckError as exc:
             return page(request, "error.html", status=422, title=f"Cannot map {upload.name}",
                         message=getattr(exc, "message", str(exc)))
@@ -301,7 +305,7 @@ def create_app(workspace: Workspace | None = None, *, max_upload_mb: int = DEFAU
         chosen, order = mapping_page.from_form(form)
         errors = mapping_page.problems(chosen, order)
         if errors or form.get("action") == "preview":
-            view = await run_in_threadpool(mapping_page.build, upload, chosen, order)
+            view = await run_in_threadpool(mapping_page.build, upload, chosen, order, config)
             return page(request, "mapping.html", status=422 if errors and form.get("action") != "preview" else 200,
                         upload=upload, view=view, saved=None)
         if form.get("action") == "reset":
@@ -318,7 +322,7 @@ def create_app(workspace: Workspace | None = None, *, max_upload_mb: int = DEFAU
             else (upload.columns or {}, upload.date_order)
         errors = mapping_page.problems(chosen, order)
         if errors:
-            view = await run_in_threadpool(mapping_page.build, upload, chosen, order)
+            view = await run_in_threadpool(mapping_page.build, upload, chosen, order, config)
             return page(request, "mapping.html", status=422, upload=upload, view=view, saved=None)
         return Response(mapping_page.yaml_text(upload, chosen, order), media_type="application/yaml; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="codecheck.yaml"'})

@@ -27,14 +27,19 @@ class PageEngine(Engine):
         return self.kinds.get(str(path), (None, ""))
 
 
-def config_for(upload: Upload) -> Config:
-    """The configuration an upload is checked with: the defaults, or its mapping made on the page."""
+def config_for(upload: Upload, base: Config | None = None) -> Config:
+    """The configuration an upload is checked with: the server's (`codecheck serve --config`, or the
+    codecheck.yaml found from the folder it was started in; else the defaults), with the mapping made
+    on the page, if one was, in place of its columns and date order. Everything else (bank holidays'
+    region, closure days, placeholders, severities, targets) is the server's configuration's."""
+    base = base or Config()
     if upload.columns is None and upload.date_order is None:
-        return Config()
-    return Config.model_validate({"columns": upload.columns or {}, "date_order": upload.date_order})
+        return base
+    mapped = Config.model_validate({"columns": upload.columns or {}, "date_order": upload.date_order})
+    return base.model_copy(update={"columns": mapped.columns, "date_order": mapped.date_order})
 
 
-def run_checks(uploads: list[Upload], as_of: dt.date) -> Results:
+def run_checks(uploads: list[Upload], as_of: dt.date, base: Config | None = None) -> Results:
     registry = default_registry()
     groups: dict[tuple, list[Upload]] = {}
     for upload in uploads:
@@ -42,7 +47,7 @@ def run_checks(uploads: list[Upload], as_of: dt.date) -> Results:
         groups.setdefault(key, []).append(upload)
     results = Results(as_of=as_of, rules=[])
     for members in groups.values():
-        config = config_for(members[0])
+        config = config_for(members[0], base)
         rules = registry.select(config.select, config.ignore, config.severity)
         kinds = {}
         for u in members:
@@ -72,7 +77,7 @@ def financial_year(day: dt.date) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def board_report_html(uploads: list[Upload], period_text: str, as_of: dt.date) -> str:
+def board_report_html(uploads: list[Upload], period_text: str, as_of: dt.date, base: Config | None = None) -> str:
     """The board's report (`codecheck report`) for the uploaded case exports, as one HTML page.
 
     The exports are copied, under their display names, into a folder of their own for the run, so
@@ -101,7 +106,7 @@ def board_report_html(uploads: list[Upload], period_text: str, as_of: dt.date) -
             copy = Path(folder) / upload.name
             shutil.copyfile(upload.path, copy)
             paths.append(copy)
-        built, results = build_report(paths, config_for(cases[0]), period, as_of)
+        built, results = build_report(paths, config_for(cases[0], base), period, as_of)
         if built is None:
             rename(results, {str(p): p.name for p in paths})
             raise UsageError("no report: " + "; ".join(str(p) for p in results.problems))

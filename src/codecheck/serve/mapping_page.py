@@ -43,15 +43,22 @@ class MappingView:
     errors: list[str] = field(default_factory=list)
 
 
-def build(upload: Upload, chosen: dict[str, str] | None, date_order: str | None) -> MappingView:
+def build(upload: Upload, chosen: dict[str, str] | None, date_order: str | None,
+          base: Config | None = None) -> MappingView:
     """The page for `upload`; `chosen` (canonical -> header) and `date_order` as the form sent them,
-    or None for the first view (the saved mapping, else the guesses)."""
+    or None for the first view: the mapping saved on the page, else the server's configuration's
+    (`base`, where its headers are in this file), else the guesses."""
     seen = preview(upload.path, Config(), GUESS_ROWS)
     guessed = guess_mapping(seen.header, seen.rows)
     headers = [h.strip() for h in seen.header if h.strip()]
     if chosen is None:
-        chosen = dict(upload.columns) if upload.columns is not None else guessed.columns
-        date_order = upload.date_order if upload.columns is not None else guessed.date_order
+        configured = _configured(base, seen.header)
+        if upload.columns is not None:
+            chosen, date_order = dict(upload.columns), upload.date_order
+        elif configured is not None:
+            chosen, date_order = configured, base.date_order or guessed.date_order  # type: ignore[union-attr]
+        else:
+            chosen, date_order = guessed.columns, guessed.date_order
     by_name = {g.canonical: g for g in guessed.guesses}
     columns = []
     for name, (kind, provision, meaning) in COLUMNS.items():
@@ -81,6 +88,22 @@ def build(upload: Upload, chosen: dict[str, str] | None, date_order: str | None)
             cells.append((canonical, text, read))
         view.dates.append({"row": number, "cells": cells})
     return view
+
+
+def _configured(base: Config | None, header: list[str]) -> dict[str, str] | None:
+    """The configuration's column mapping, when it has one and this file has every header it names
+    (a file from another system is guessed afresh instead)."""
+    if base is None or not base.columns:
+        return None
+    present = {normalise_header(h) for h in header}
+    used = {normalise_header(h) for h in base.columns.values()}
+    if not used <= present:
+        return None
+    # every canonical column the file has under its own name (as the checks read it), then the mapping
+    mapped = {c: h for c in COLUMNS for h in header
+              if normalise_header(h) == normalise_header(c) and normalise_header(h) not in used}
+    mapped.update(base.columns)
+    return mapped
 
 
 def problems(chosen: dict[str, str], date_order: str | None) -> list[str]:
