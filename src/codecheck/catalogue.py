@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -32,13 +31,14 @@ from pydantic import (
 
 from codecheck import yamlfile
 from codecheck.errors import ConfigError
+from codecheck.lazy import Regex
 
 CATALOGUE_FILE = "code-2024.yaml"
 
 # "6.9", "6.9(g)", "6.9g", " 6.9 (G) "
-_REFERENCE = re.compile(r"^\s*(\d+\.\d+)\s*(?:\(\s*([a-zA-Z])\s*\)|([a-zA-Z]))?\s*$")
-_NUMBER = re.compile(r"^\d+\.\d+$")
-_ITEM_KEY = re.compile(r"^[a-z]$")
+_REFERENCE = Regex(r"^\s*(\d+\.\d+)\s*(?:\(\s*([a-zA-Z])\s*\)|([a-zA-Z]))?\s*$")
+_NUMBER = Regex(r"^\d+\.\d+$")
+_ITEM_KEY = Regex(r"^[a-z]$")
 
 
 def split_reference(reference: str) -> tuple[str, str | None]:

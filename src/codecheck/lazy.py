@@ -33,3 +33,29 @@ class Deferred(types.ModuleType):
 
 
 numpy = Deferred("numpy")
+
+
+class Regex:
+    """A regular expression compiled the first time it is used, not when its module is imported.
+
+    For modules whose dozens of patterns serve one kind of input (a self-assessment form, an
+    improvement plan, target dates): listing the rules, or checking a letter, imports them without
+    compiling what they will not use. It answers every attribute of the compiled pattern
+    (``search``, ``finditer``, ``sub`` ...); ``pattern`` and ``flags`` without compiling it.
+    """
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern, self.flags, self._compiled = pattern, flags, None
+
+    def __getattr__(self, name: str):
+        compiled = self._compiled
+        if compiled is None:
+            import re
+
+            compiled = self._compiled = re.compile(self.pattern, self.flags)
+        return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"Regex({self.pattern!r}, {self.flags!r})"

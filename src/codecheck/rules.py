@@ -49,6 +49,10 @@ class Rule(BaseModel):
     compliant_example: str = ""
     code_words: str | None = None
     """The Code's words; None means look the provision up in the catalogue."""
+    code_items: tuple[str, ...] = ()
+    """For a rule about some lettered items of its provision only (8.1 (a) and (d)): which. Its
+    Code words are then the provision's words with those items, looked up when first asked for
+    (the catalogue is not read just to list the rules)."""
     columns: tuple[str, ...] = ()
     """Case-record columns the rule needs; absent ones make it 'not evaluated'."""
     reads: tuple[str, ...] = ()
@@ -84,8 +88,10 @@ class Rule(BaseModel):
             return self.code_words
         if not self.provision:
             return ""
-        from codecheck.catalogue import load_catalogue
+        from codecheck.catalogue import load_catalogue, words_with_items
 
+        if self.code_items:
+            return words_with_items(self.provision, self.code_items) or ""
         try:
             return load_catalogue().item_text(self.provision)
         except KeyError:

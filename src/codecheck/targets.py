@@ -29,6 +29,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from codecheck.lazy import Regex
 from codecheck.values import UnreadableValue, format_date, parse_date
 
 _MONTHS = {
@@ -44,22 +45,22 @@ _FY = rf"(?P<fy>{_YEAR})\s*[/\-\u2013]\s*(?P<fy2>\d\d(?:\d\d)?)"
 
 _PATTERNS = [
     # 30/06/2025, 30.06.25, 2025-06-30
-    ("day", re.compile(r"(?<![\d.,/])(?P<d>\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?![\d/]|\.\d)")),
+    ("day", Regex(r"(?<![\d.,/])(?P<d>\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?![\d/]|\.\d)")),
     # 31 March 2025, 1st of May 2025, Monday 31 March 2025, 31-Mar-25
-    ("day", re.compile(rf"(?<![\d£$])(?P<d>\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH}\.?,?[\s\-]+(?:{_YEAR}|\d\d))(?![\d:])",
+    ("day", Regex(rf"(?<![\d£$])(?P<d>\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH}\.?,?[\s\-]+(?:{_YEAR}|\d\d))(?![\d:])",
                        re.IGNORECASE)),
     # March 31, 2025 / March 31st 2025
-    ("mdy", re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    ("mdy", Regex(rf"\b(?P<m>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
     # Q2 2025/26, Q3 2024-25, Q1 of 2025
-    ("quarter", re.compile(rf"\b(?:q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)\s+quarter)(?:\s+of)?\s+(?:the\s+)?"
+    ("quarter", Regex(rf"\b(?:q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)\s+quarter)(?:\s+of)?\s+(?:the\s+)?"
                            rf"(?:(?:financial|fin|calendar)\.?\s+year\s+)?(?:{_FY}|(?P<y>{_YEAR}))\b", re.IGNORECASE)),
     # June 2025, end of March 2025, Sept. 25
-    ("month", re.compile(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>{_YEAR}|'?\d\d)\b(?!\s*(?:working\s+)?days)(?![/.\-]\d)",
+    ("month", Regex(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>{_YEAR}|'?\d\d)\b(?!\s*(?:working\s+)?days)(?![/.\-]\d)",
                          re.IGNORECASE)),
     # 2025/26, end of 2024-25
-    ("fy", re.compile(rf"(?<![\d/.])(?:(?:financial|fin)\.?\s+year\s+)?{_FY}(?![\d/])", re.IGNORECASE)),
+    ("fy", Regex(rf"(?<![\d/.])(?:(?:financial|fin)\.?\s+year\s+)?{_FY}(?![\d/])", re.IGNORECASE)),
     # by 2025, end of 2025, during 2025 (a plain year needs a lead-in, or to stand alone)
-    ("year", re.compile(rf"(?:\b(?:by|in|during|before|until|end\s+of|throughout)\s+(?:the\s+)?(?:(?:calendar\s+)?year\s+)?|^\s*)"
+    ("year", Regex(rf"(?:\b(?:by|in|during|before|until|end\s+of|throughout)\s+(?:the\s+)?(?:(?:calendar\s+)?year\s+)?|^\s*)"
                         rf"(?P<y>{_YEAR})\b(?![/.\-]\d)", re.IGNORECASE)),
 ]
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -169,13 +170,13 @@ def find_targets(text: str) -> list[Target]:
 
 
 # Words before a date that make it a record of something done, not a date to comply by.
-_DONE = re.compile(
+_DONE = Regex(
     r"\b(?:reviewed|updated|approved|agreed|published|completed|introduced|implemented|launched|amended|"
     r"changed|written|adopted|signed\s+off|took\s+place|held|started|began|issued|carried\s+out|last|since|"
     r"has\s+been|have\s+been)\s+(?:(?:on|in|at|during|from)\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
-_BY = re.compile(r"\b(?:by|before|due|target|deadline|until|end\s+of|no\s+later\s+than|will|to\s+be|planned|scheduled|if|once|"
+_BY = Regex(r"\b(?:by|before|due|target|deadline|until|end\s+of|no\s+later\s+than|will|to\s+be|planned|scheduled|if|once|"
                  r"expected|aim|aiming)\b[^.;]{0,30}$", re.IGNORECASE)
 
 

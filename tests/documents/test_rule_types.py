@@ -715,13 +715,28 @@ def test_a_bad_shipped_pack_is_one_clear_line_from_the_command_line(tmp_path, mo
 
 
 def test_the_shipped_packs_validate_in_full():
-    """At start-up the shipped packs are trusted (their patterns compile on first use); here every
-    pattern is compiled and checked, so a broken one can never ship."""
+    """At start-up the shipped packs are trusted (their patterns compile on first use, their
+    provisions are not looked up in the Code's catalogue); here every pattern is compiled and
+    checked and every provision looked up, so a broken one can never ship."""
     from codecheck.documents.packs import load_packs, rules_directory
 
     full = load_packs(rules_directory(), trusted=False)
     fast = load_packs()
     assert [r.id for r in full] == [r.id for r in fast] and len(full) > 100
+
+
+def test_an_untrusted_pack_with_a_provision_the_code_does_not_have_is_refused(tmp_path):
+    """Only shipped packs skip the catalogue: a user's pack naming provision 6.99 is an error naming it."""
+    from codecheck.documents.packs import load_packs
+    from codecheck.errors import ConfigError
+
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "mine.yaml").write_text(
+        "kinds: [policy]\nrules:\n  CX699:\n    name: my-rule\n    provision: '6.99'\n    type: forbids\n"
+        "    summary: s\n    message: m\n    rationale: r\n    breach_example: b\n    patterns: ['stage 3']\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError, match="6.99"):
+        load_packs(tmp_path)
 
 
 def test_the_shipped_vocabulary_compiles():

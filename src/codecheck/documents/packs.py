@@ -163,15 +163,17 @@ def _duplicate_keys(node: yaml.Node | None, loc: tuple[Any, ...] = ()) -> None:
 # -- checking a pack beyond its shape ----------------------------------------------------------
 
 
-def _validate_rule(rule_id: str, spec: BaseSpec, pack_kinds: list[str] | None) -> None:
+def _validate_rule(rule_id: str, spec: BaseSpec, pack_kinds: list[str] | None, trusted: bool = False) -> None:
     """What a rule's schema cannot tell: its id and name, provision, kinds, and its type's
-    checks across keys (``Spec.validate_keys``)."""
+    checks across keys (``Spec.validate_keys``). A trusted (shipped) pack's provisions are not
+    looked up in the Code's catalogue on every run: the test suite loads the shipped packs
+    untrusted, which does (reading the catalogue costs every command its start-up time)."""
     base = ("rules", rule_id)
     if not RULE_ID.match(rule_id):
         raise _PackError(base, "a rule id is capital letters then digits then an optional item letter, e.g. CL609G")
     if not RULE_NAME.match(spec.name):
         raise _PackError((*base, "name"), f"{spec.name!r} is not a kebab-case name (e.g. stage1-response-escalation)")
-    if spec.provision is not None:
+    if spec.provision is not None and not trusted:
         from codecheck.catalogue import load_catalogue
 
         try:
@@ -221,7 +223,7 @@ def load_pack(path: Path | Traversable, trusted: bool = False) -> LoadedPack:
                 raise _fail(name, root, ("kinds", i), f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
     for rule_id, spec in pack.rules.items():
         try:
-            _validate_rule(str(rule_id), spec, pack.kinds)
+            _validate_rule(str(rule_id), spec, pack.kinds, trusted)
         except _PackError as exc:
             raise _fail(name, root, exc.loc, exc.message) from None
     return LoadedPack(name, pack)

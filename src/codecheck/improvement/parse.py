@@ -35,18 +35,19 @@ import re
 from dataclasses import dataclass, field
 
 from codecheck.documents.model import Block, Document, normalize_whitespace
+from codecheck.lazy import Regex
 from codecheck.targets import Target, find_target, read_target
 
 # --- provision numbers ------------------------------------------------------------------
 
 _REF = r"\d{1,2}\.\d{1,2}(?:\s?\(\s?[a-zA-Z]\s?\))?"
-_NUMBERS = re.compile(
+_NUMBERS = Regex(
     r"^\s*(?:(?i:(?:code\s+)?(?:section|provision|para(?:graph)?|ref(?:erence)?|clause))\.?\s*)?"
     rf"(?P<nums>{_REF}(?:\s*(?:,|&|/|;|\band\b)\s*{_REF})*)(?![\d]|\.\d|/\d)"
     r"\s*[:.)\-\u2013\u2014]?(?P<rest>.*)$",
     re.DOTALL,
 )
-_ONE_REF = re.compile(r"(\d{1,2}\.\d{1,2})(?:\s?\(\s?([a-zA-Z])\s?\))?")
+_ONE_REF = Regex(r"(\d{1,2}\.\d{1,2})(?:\s?\(\s?([a-zA-Z])\s?\))?")
 
 
 def split_numbers(text: str) -> tuple[list[str], str] | None:
@@ -112,14 +113,14 @@ class Plan:
 
 # --- status --------------------------------------------------------------------------------
 
-_DONE = re.compile(
+_DONE = Regex(
     r"(?:^|[.;:!?|]\s*|\n\s*|\u2013\s*|-\s+)\W*(?:fully\s+|now\s+|action\s+)?"
     r"(?:complete[d]?|completion\s+confirmed|done|closed|implemented|achieved|delivered|finished|in\s+place|met)\b(?!\s+(?:by|in\s+progress))",
     re.IGNORECASE,
 )
 # A status cell's last word, after evidence pasted above it: "... Canterbury City Council Completed."
-_DONE_AT_END = re.compile(r"(?<!\bto\sbe\s)(?<!\bnot\s)\b(?:completed?|done|closed|implemented)\W*$", re.IGNORECASE)
-_NOT_DONE = re.compile(r"^\W*(?:not|in\s+progress|ongoing|partially|partly|part|overdue|delayed|open|on\s+hold|not\s+started)\b",
+_DONE_AT_END = Regex(r"(?<!\bto\sbe\s)(?<!\bnot\s)\b(?:completed?|done|closed|implemented)\W*$", re.IGNORECASE)
+_NOT_DONE = Regex(r"^\W*(?:not|in\s+progress|ongoing|partially|partly|part|overdue|delayed|open|on\s+hold|not\s+started)\b",
                        re.IGNORECASE)
 
 
@@ -168,7 +169,7 @@ def _header_roles(cells: list[str]) -> dict[int, str] | None:
 
 # --- labelled fields ---------------------------------------------------------------------------
 
-_LABELS = re.compile(
+_LABELS = Regex(
     r"(?:(?<=^)|(?<=[\s|.;]))(?P<label>actions?|what\s+we\s+will\s+(?:do|improve)|improvements?|target(?:\s+date)?|due(?:\s+date)?|deadline"
     r"|by\s+when|timescale|completion\s+date|status|progress|rag\s+status|owner|lead(?:\s+officer)?|responsible(?:\s+officer)?"
     r"|requirement|code\s+requirement)\s*:\s*",
@@ -186,7 +187,7 @@ def _label_role(label: str) -> str:
 
 # --- the Code's words ------------------------------------------------------------------------
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = Regex(r"[a-z0-9]+")
 _QUOTES = str.maketrans({c: "'" for c in "\u2018\u2019\u201a\u201b\u2032`"})
 
 
@@ -220,7 +221,7 @@ def _code_words(references: list[str]) -> list[str]:
     return out
 
 
-_TRAILING_REF = re.compile(r"^[\s.;:,'\"\u201d\u2019)]*(?:\(\s*\d{1,2}\.\d{1,2}(?:\([a-g]\))?\s*\)[\s.;:]*)?")
+_TRAILING_REF = Regex(r"^[\s.;:,'\"\u201d\u2019)]*(?:\(\s*\d{1,2}\.\d{1,2}(?:\([a-g]\))?\s*\)[\s.;:]*)?")
 
 
 def _requirement_end(text: str, references: list[str]) -> int:
@@ -269,7 +270,7 @@ def _clean(text: str) -> str:
 
 
 # A status standing last on a row that gives no date: "Escalation route Closed".
-_STATUS_TAIL = re.compile(
+_STATUS_TAIL = Regex(
     r"(?:(?<=\s)|(?<=[.;|]))(?P<status>completed?|done|closed|implemented|in\s+progress|not\s+started|open|on\s+hold"
     r"|overdue|delayed)\W*$",
     re.IGNORECASE,
@@ -339,7 +340,7 @@ def _fill_from_text(item: Item, text: str, *, have: dict[str, str] | None = None
 
 # --- noise ----------------------------------------------------------------------------------------
 
-_NOTE = re.compile(
+_NOTE = Regex(
     r"^(?:this\s+(?:plan|document|action\s+plan)\s+(?:was\s+)?(?:last\s+)?(?:updated|reviewed|revised|approved)"
     r"|(?:last|date)\s+(?:updated|reviewed|revised)\b|page\s+\d+(?:\s+of\s+\d+)?$|\d{1,3}$|version\s+\d|next\s+review)",
     re.IGNORECASE,
@@ -404,7 +405,7 @@ def _docx_rows(document: Document) -> list[list[_Row]] | None:
     return tables
 
 
-_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIPE_SEP = Regex(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _raw_rows(document: Document) -> list[list[_Row]] | None:

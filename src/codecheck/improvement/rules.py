@@ -15,19 +15,15 @@ from typing import Callable
 from codecheck.documents.model import Document
 from codecheck.findings import Severity
 from codecheck.improvement.parse import Item, is_done, known, parsed
-from codecheck.catalogue import words_with_items
 from codecheck.rules import Rule, rule
 
 KIND = "improvement_plan"
 
 
-_WORDS_8_1 = words_with_items("8.1", ("a", "d"))
-
-
 def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, compliant: str,
           severity: Severity = Severity.WARNING) -> Callable[[Callable], Rule]:
     return rule(id=id, name=name, provision="8.1", summary=summary, severity=severity, kinds=(KIND,),
-                rationale=rationale, breach_example=breach, compliant_example=compliant, code_words=_WORDS_8_1)
+                rationale=rationale, breach_example=breach, compliant_example=compliant, code_items=("a", "d"))
 
 
 def _quote(text: str, limit: int = 50) -> str:

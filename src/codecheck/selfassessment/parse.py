@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from codecheck.documents.model import Block, Document, normalize_whitespace
+from codecheck.lazy import Regex
 
 # --- answers -------------------------------------------------------------------------
 
@@ -71,17 +72,17 @@ _TOKEN = (
 )
 # An answer at the start of a cell or line: alone, before punctuation, glued to the
 # next sentence ("YesTo be implemented") or before a capitalised word ("Yes Policy 4").
-_ANSWER_START = re.compile(
+_ANSWER_START = Regex(
     rf"^\s*(?P<tok>{_TOKEN})(?:\s*$|(?=[A-Z])|\s*[.,;:!)\]\-\u2013\u2014]+\s*|\s+(?=[A-Z0-9'\"\u2018\u201c(\[]))"
 )
 # An answer glued to the end of the requirement: "...report on their findings.YesTo be ..."
-_ANSWER_GLUED = re.compile(
+_ANSWER_GLUED = Regex(
     rf"(?<=[.;:!?'\"\u2019\u201d)\]])\s*(?P<tok>{_TOKEN})(?:\s*$|(?=[A-Z])|\s+(?=[A-Z]))"
 )
 
 
 # An answer after a label: "Compliance:   YES", "Do we comply  Yes", "Status - In progress".
-_ANSWER_LABELLED = re.compile(
+_ANSWER_LABELLED = Regex(
     rf"^\s*(?i:(?:do\s+we\s+comply|compliance|comply|compliant|complies|status|answer|rag(?:\s+rating)?|rating|met)"
     rf"(?:\s*\(?(?:yes\s*/\s*no|y\s*/\s*n)\)?)?)\s*[:\-\u2013?]?\s+(?P<tok>{_TOKEN}|(?i:y|n))\b\.?(?P<after>.*)$"
 )
@@ -125,7 +126,7 @@ def _token_kind(token: str) -> str:
 
 # "6.3", "6.3 Landlords", "6.3Landlords", "6.9(a)", "Code section 1.2", "9.1:"; not "6.30.2",
 # not "31.03.2025", not "5.2 of our policy" (see _entry_start).
-_NUMBER = re.compile(
+_NUMBER = Regex(
     r"^\s*(?:(?i:(?:code\s+)?(?:section|provision|para(?:graph)?|ref(?:erence)?))\.?\s+)?"
     r"(?P<num>[1-9]\.\d{1,2})(?!\d|\.\d)"
     r"(?:\s*\((?P<item>[a-gA-G])\)|(?P<item2>[a-g])(?=[.)]|\s*$))?"
@@ -221,8 +222,8 @@ class Form:
 # --- the Code's words ------------------------------------------------------------------
 
 _QUOTES = str.maketrans({c: "'" for c in "\u2018\u2019\u201a\u201b\u2032`"} | {c: '"' for c in "\u201c\u201d\u201e"})
-_WORD = re.compile(r"[a-z0-9]+")
-_LETTER_ITEM = re.compile(r"(?:(?<=\s)|^)\(?[a-g][.)]\s")
+_WORD = Regex(r"[a-z0-9]+")
+_LETTER_ITEM = Regex(r"(?:(?<=\s)|^)\(?[a-g][.)]\s")
 
 
 def words(text: str) -> list[str]:
@@ -291,7 +292,7 @@ def code_text() -> CodeText:
 
 # --- noise and headings ---------------------------------------------------------------------
 
-_PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
+_PAGE_MARK = Regex(r"^(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
 _HEADER_WORDS = {
     "code", "provision", "provisio", "section", "requirement", "requirements", "comply", "compliance",
     "yes", "no", "evidence", "commentary", "explanation", "explanations", "and", "any", "additional",
@@ -299,26 +300,26 @@ _HEADER_WORDS = {
 }
 _HEADER_KEYS = {"provision", "provisio", "requirement", "comply", "compliance", "evidence", "commentary", "explanation", "explanations"}
 # Capitalised, so that a wrapped line such as "section 2 of this Code." stays in the requirement.
-_STAGE_HEADING = re.compile(r"^(?:Stage|STAGE)\s+(?:1|2|3|[Oo]ne|[Tt]wo|[Tt]hree)(?:\s+[Cc]omplaints?)?:?$")
-_SECTION_HEADING = re.compile(r"^(?:Section|SECTION)\s+(\d{1,2})\b\s*[:.\-\u2013\u2014]?\s*((?:[A-Z&].*)?)$")
-_NUMBERED_TITLE = re.compile(r"^(\d{1,2})\s*[:.)\-\u2013\u2014]?\s+(.+)$")
-_MUST_HEADING = re.compile(
+_STAGE_HEADING = Regex(r"^(?:Stage|STAGE)\s+(?:1|2|3|[Oo]ne|[Tt]wo|[Tt]hree)(?:\s+[Cc]omplaints?)?:?$")
+_SECTION_HEADING = Regex(r"^(?:Section|SECTION)\s+(\d{1,2})\b\s*[:.\-\u2013\u2014]?\s*((?:[A-Z&].*)?)$")
+_NUMBERED_TITLE = Regex(r"^(\d{1,2})\s*[:.)\-\u2013\u2014]?\s+(.+)$")
+_MUST_HEADING = Regex(
     r"mandatory\s*['\"\u2018\u2019\u201c\u201d]?\s*must\s*['\"\u2018\u2019\u201c\u201d]?\s*requirements?", re.IGNORECASE
 )
 # The superseded Codes had "musts" and "shoulds"; the 2024 Code has only musts:
 # "sets out 'musts' (mandatory) and 'shoulds' (discretionary) requirements".
-_SHOULDS = re.compile(
+_SHOULDS = Regex(
     r"['\"\u2018\u2019\u201c\u201d]?shoulds['\"\u2018\u2019\u201c\u201d]?\s*(?:\(\s*(?:discretionary|best\s+practice|optional)"
     r"|requirements?\b)|\bmusts\b['\"\u2018\u2019\u201c\u201d]?\s*(?:\([^)]{0,20}\)\s*)?(?:and|&)\s*['\"\u2018\u2019\u201c\u201d]?shoulds\b",
     re.IGNORECASE,
 )
 # The 2020 Code's form asked questions: "Does the complaints process use the following definition
 # of a complaint?", "Is there a complaint policy ...?", "Are residents able to ...?".
-_QUESTION_ROW = re.compile(
+_QUESTION_ROW = Regex(
     r"^(?:[1-9]\.\d{1,2}\s*[:.)\-]?\s*)?(?:Does|Do|Is|Are|Has|Have|Can|Will)\s+(?:the|a|an|there|residents?|"
     r"landlords?|your|all|staff)\b[^?]{10,300}\?",
 )
-_SHOULD_HEADING = re.compile(
+_SHOULD_HEADING = Regex(
     r"best\s+practice\s*['\"\u2018\u2019\u201c\u201d]?\s*should\s*['\"\u2018\u2019\u201c\u201d]?\s*requirements?",
     re.IGNORECASE,
 )
@@ -661,7 +662,7 @@ def _raw_lines(document: Document) -> list[str] | None:
     return lines
 
 
-_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIPE_SEP = Regex(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _pipe_cells(raw: str, *, leading: bool) -> list[str]:
@@ -826,14 +827,14 @@ def parsed(document: Document) -> Form:
 
 # --- which Code --------------------------------------------------------------------------
 
-_MENTIONS_2022 = re.compile(
+_MENTIONS_2022 = Regex(
     r"\b(?:code|chc)\s*[(\[\-\u2013\u2014:,]?\s*(?:of\s+)?(?:(?:april|july)\s+)?2022\b"
     r"|\b2022\s*[)\]]?\s+(?:complaint\s+handling\s+)?code\b",
     re.IGNORECASE,
 )
-_MENTIONS_2024 = re.compile(r"(?:code|chc)[^.\n]{0,40}\b2024\b|\b2024\b[^.\n]{0,30}\bcode\b|self[\s-]*assessment[^.\n]{0,10}\b2024\b", re.IGNORECASE)
-_APPENDIX_B = re.compile(r"\bappendix\s+b\b", re.IGNORECASE)
-_THIRD_STAGE = re.compile(r"\b(?:stage\s*(?:3|three)|third\s+stage|three[\s-]+stage)\b", re.IGNORECASE)
+_MENTIONS_2024 = Regex(r"(?:code|chc)[^.\n]{0,40}\b2024\b|\b2024\b[^.\n]{0,30}\bcode\b|self[\s-]*assessment[^.\n]{0,10}\b2024\b", re.IGNORECASE)
+_APPENDIX_B = Regex(r"\bappendix\s+b\b", re.IGNORECASE)
+_THIRD_STAGE = Regex(r"\b(?:stage\s*(?:3|three)|third\s+stage|three[\s-]+stage)\b", re.IGNORECASE)
 
 
 def text_findings(entries: list[Entry]) -> dict[int, tuple[Match, list[tuple[Match, str]]]]:

@@ -13,7 +13,6 @@ from typing import Callable
 
 from codecheck.documents.model import Block, Document
 from codecheck.findings import Severity
-from codecheck.catalogue import words_with_items
 from codecheck.rules import Rule, rule
 from codecheck.targets import find_targets, is_record
 from codecheck.selfassessment.parse import (
@@ -38,14 +37,11 @@ from codecheck.selfassessment.parse import (
 KIND = "self_assessment"
 
 
-_WORDS_8_1 = words_with_items("8.1", ("a",))
-
-
 def _rule(*, id: str, name: str, summary: str, rationale: str, breach: str, compliant: str,
           severity: Severity = Severity.ERROR, provision: str = "8.1", default: bool = True) -> Callable[[Callable], Rule]:
     return rule(id=id, name=name, provision=provision, summary=summary, severity=severity, kinds=(KIND,),
                 rationale=rationale, breach_example=breach, compliant_example=compliant,
-                code_words=_WORDS_8_1 if provision == "8.1" else None, default=default)
+                code_items=("a",) if provision == "8.1" else (), default=default)
 
 
 def _form(document: Document) -> Form | None:
