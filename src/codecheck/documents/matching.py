@@ -658,6 +658,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
 
 
 _INDEX_MIN = 8192  # a shorter text is scanned by each regular expression itself
+_JOIN_MIN = 4096  # a shorter text is scanned by each pattern of a list in turn, not by their alternation
 _DENSE = 32  # prefixes starting at more than one in this many characters: scan instead
 _UNEVEN = re.compile(r"[^\S \n]|\s\s|[^\D0-9]")  # other whitespace, runs of it, other digits
 _RUN = re.compile(r"[a-z0-9]+")
@@ -805,7 +806,9 @@ class Text:
             return next(self._matches(matchers[0], start, end), None)
         # Where each pattern is looked for only where its prefixes are, one at a time is
         # cheap; otherwise one alternation scans the text once for all of them.
-        each = self._can_index() and all(self._candidates(m) is not None for m in matchers)
+        # A short text (a letter) is scanned by each pattern in turn: compiling the alternation
+        # would cost more than the scans it saves.
+        each = len(self.text) < _JOIN_MIN or (self._can_index() and all(self._candidates(m) is not None for m in matchers))
         joined = None if each else group.joined
         if joined is not None:
             return next(self._matches(joined, start, end), None)
@@ -881,7 +884,7 @@ class Text:
         if matcher in self._candidates_of:
             return self._candidates_of[matcher]
         found: list[int] | None = None
-        if matcher.prefixes is not None and self._can_index():
+        if self._can_index() and matcher.prefixes is not None:  # (prefixes are worked out only for a long text)
             by_key: dict[str, list[str]] = {}
             for prefix in matcher.prefixes:
                 for needle in self._variants(prefix):
