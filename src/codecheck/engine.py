@@ -419,16 +419,28 @@ class Engine:
 
         def keep(records: list) -> None:
             if cases:
+                from codecheck.results import Block
+
                 kept = []
-                for record in records:
-                    if record[1] in cases:
+                for part in records:
+                    if type(part) is not Block:
+                        parts = (part,)
+                    elif cases.isdisjoint(part.case_ids):
+                        kept.append(part)
+                        continue
+                    else:
+                        parts = part.records()
+                    for record in parts:
+                        if record[1] not in cases:
+                            kept.append(record)
+                            continue
                         row, case_id, rule, provision, severity, message, column = record
                         hit = suppressed(CaseFinding(rule, provision, Severity(severity), message, path, row,
                                                      case_id, column))
                         if hit is not None:
                             results.suppressed.append(hit)
                             continue
-                    kept.append(record)
+                        kept.append(record)
                 records[:] = kept
             spool.add(records)
             records.clear()
@@ -464,6 +476,42 @@ class Engine:
                 sink.append((rows[index], ids[index] or None, rule_id, provision,
                              default if fixed or severity is None else int(severity), message, column))
 
+            def many(indexes: list[int], messages: list[str], *, severity=None, column: str | None = None,
+                     uses=None) -> None:
+                """``record`` of each row of `indexes` with its message, in order, in one call (a rule
+                with thousands of findings a batch, issue 16). `severity` and `uses` are as
+                ``record``'s, for every row, or lists of one per row."""
+                from codecheck.results import Block
+
+                if not indexes:
+                    return
+                if fixed or severity is None:
+                    levels = default
+                elif isinstance(severity, list):
+                    levels = [default if s is None else int(s) for s in severity]
+                else:
+                    levels = int(severity)
+                if provision:  # those left out, as ``record`` leaves them out
+                    keep = None
+                    if uses is None or isinstance(uses, tuple):
+                        hidden = blind(every if uses is None else tuple(uses))
+                        if hidden:
+                            keep = [k for k, i in enumerate(indexes) if i not in hidden]
+                    else:
+                        hidden_by = {u: blind(tuple(u)) for u in set(uses)}
+                        if any(hidden_by.values()):
+                            keep = [k for k, (i, u) in enumerate(zip(indexes, uses)) if i not in hidden_by[u]]
+                    if keep is not None:
+                        indexes = [indexes[k] for k in keep]
+                        messages = [messages[k] for k in keep]
+                        if isinstance(levels, list):
+                            levels = [levels[k] for k in keep]
+                        if not indexes:
+                            return
+                sink.append(Block(list(map(rows.__getitem__, indexes)), [ids[i] or None for i in indexes], rule_id,
+                                  provision, levels, list(messages), column))
+
+            record.many = many
             return record
 
         def emit(index: int, message: str, *, severity: Severity | None = None, column: str | None = None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Hashable, Iterator, Sequence
 
 from codecheck.lazy import numpy as np
 
@@ -48,7 +48,8 @@ class CaseBatch:
     says what is wrong and where, never what the row holds."""
     header_fields: int = 0
     unreadable: list[Unreadable] = field(default_factory=list)
-    _typed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _typed: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    """Typed columns by name, and what rules derive from them by a key of their own (:meth:`derived`)."""
     _per_value: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -176,8 +177,9 @@ class CaseBatch:
 
     # -- which rows the complaint rules look at ---------------------------------
 
-    def derived(self, key: str, compute):
-        """A value computed once per batch from its columns, shared by the rules that need it."""
+    def derived(self, key: Hashable, compute):
+        """A value computed once per batch from its columns, shared by the rules that need it
+        (`key`: any hashable name, e.g. ``("deadlines", stage)``, that no column has)."""
         if key not in self._typed:
             self._typed[key] = compute()
         return self._typed[key]

@@ -11,7 +11,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -92,6 +92,95 @@ def record_key(record: Record) -> tuple:
     return (record[0] or 0, _provision_key(record[3]), record[2])
 
 
+_SEVERITY = {int(s): s for s in Severity}
+CHUNK = 8192
+"""Findings per chunk where a stream of them is cut into lists (:meth:`Results.iter_chunks`)."""
+
+
+class Block:
+    """One rule's findings on one batch, by field (``emit.many``, issue 16): the records
+    ``zip(rows, case_ids, repeat(rule), repeat(provision), levels, messages, repeat(column))``,
+    without a tuple each until one is needed. ``levels``: one severity (an int) for all, or a
+    list of one per record."""
+
+    __slots__ = ("rows", "case_ids", "rule", "provision", "levels", "messages", "column")
+
+    def __init__(self, rows: list[int], case_ids: list, rule: str, provision: str | None, levels: "int | list[int]",
+                 messages: list[str], column: str | None):
+        self.rows, self.case_ids, self.rule, self.provision = rows, case_ids, rule, provision
+        self.levels, self.messages, self.column = levels, messages, column
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def level_list(self) -> list[int]:
+        return self.levels if isinstance(self.levels, list) else [self.levels] * len(self.rows)
+
+    def records(self) -> list[Record]:
+        return list(zip(self.rows, self.case_ids, repeat(self.rule), repeat(self.provision), self.level_list(),
+                        self.messages, repeat(self.column)))
+
+
+def _by_field(records: "list[Record | Block]") -> list[list]:
+    """A batch's records (tuples and blocks, in order) as seven lists, one per field."""
+    fields: list[list] = [[] for _ in range(7)]
+    run: list[Record] = []
+
+    def flush() -> None:
+        if run:
+            for field, values in zip(fields, zip(*run)):
+                field.extend(values)
+            run.clear()
+
+    for part in records:
+        if type(part) is Block:
+            flush()
+            n = len(part.rows)
+            fields[0].extend(part.rows)
+            fields[1].extend(part.case_ids)
+            fields[2].extend(repeat(part.rule, n))
+            fields[3].extend(repeat(part.provision, n))
+            fields[4].extend(part.level_list())
+            fields[5].extend(part.messages)
+            fields[6].extend(repeat(part.column, n))
+        else:
+            run.append(part)
+    flush()
+    return fields
+
+
+def _sorted_fields(fields: list[list]) -> list[list]:
+    """The records (by field) in :func:`record_key` order, stably (as ``records.sort(key=record_key)``),
+    without a Python call per record: by row, then by the rank of (provision, rule) among this
+    batch's, as one integer, sorted by numpy."""
+    rows, rules, provisions = fields[0], fields[2], fields[3]
+    n = len(rows)
+
+    def general() -> list[list]:
+        records = list(zip(*fields))
+        records.sort(key=record_key)
+        return [list(field) for field in zip(*records)]
+
+    if n < 64:
+        return general()
+    import numpy as np
+
+    at = np.array(rows)
+    if at.dtype != np.int64:  # a row of None sorts as 0: the general way
+        return general()
+    pairs = set(zip(rules, provisions))
+    if len({rule for rule, _ in pairs}) != len(pairs):  # a rule with two provisions: the general way
+        return general()
+    keyed = {rule: (_provision_key(provision), rule) for rule, provision in pairs}
+    ranks = {key: k for k, key in enumerate(sorted(set(keyed.values())))}  # equal keys, equal ranks
+    rank = {rule: ranks[key] for rule, key in keyed.items()}
+    keys = (at - at.min()) * len(ranks) + np.fromiter(map(rank.__getitem__, rules), dtype=np.int64, count=n)
+    if (keys[1:] >= keys[:-1]).all():
+        return fields
+    order = np.argsort(keys, kind="stable").tolist()
+    return [list(map(field.__getitem__, order)) for field in fields]
+
+
 class Spool:
     """One case file's findings, on disk until they are written out (issue 16).
 
@@ -119,20 +208,24 @@ class Spool:
         """The file offsets of the runs, in sequences whose runs are in order one after another."""
         self._last: tuple | None = None
 
-    def add(self, records: list[Record]) -> None:
-        """Spool one batch's records (any order: they are sorted here, stably, as the whole
-        run's findings were sorted before)."""
+    def add(self, records: "list[Record | Block]") -> None:
+        """Spool one batch's records, tuples or blocks (any order: they are sorted here, stably,
+        as the whole run's findings were sorted before)."""
         if not records:
             return
-        records.sort(key=record_key)
-        first = record_key(records[0])
+        fields = _sorted_fields(_by_field(records))
+        rows, _, rules, provisions, levels, _, _ = fields
+        if not rows:
+            return
+        first = (rows[0] or 0, _provision_key(provisions[0]), rules[0])
         if self._last is None or first < self._last:
             self.sequences.append([])
         self.sequences[-1].append(self._fh.tell())
-        self._last = record_key(records[-1])
-        for record in records:
-            self.counts[(record[3], record[2], record[4])] += 1
-        pickle.dump(records, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._last = (rows[-1] or 0, _provision_key(provisions[-1]), rules[-1])
+        self.counts.update(zip(provisions, rules, levels))
+        # By field (seven lists), not by record: pickle memoizes each tuple it writes, which
+        # made writing a run three times slower.
+        pickle.dump(fields, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def close(self) -> None:
         if self._fh is not None:
@@ -155,16 +248,31 @@ class Spool:
         with open(self.file, "rb") as fh:
             for offset in offsets:
                 fh.seek(offset)
-                yield from pickle.load(fh)
+                yield from zip(*pickle.load(fh))
+
+    def runs(self) -> Iterator[list[list]]:
+        """The records in :meth:`Finding.sort_key` order, in parts, each by field (seven lists, as
+        :data:`Record`'s fields): each run as it was spooled (one sequence), or the merged
+        sequences in parts of ``CHUNK``."""
+        self.close()
+        if len(self.sequences) == 1:
+            with open(self.file, "rb") as fh:
+                for offset in self.sequences[0]:
+                    fh.seek(offset)
+                    yield pickle.load(fh)
+            return
+        if not self.sequences:
+            return
+        merged = heapq.merge(*(self._sequence(offsets) for offsets in self.sequences), key=record_key)
+        while chunk := list(islice(merged, CHUNK)):
+            yield [list(field) for field in zip(*chunk)]
 
     def findings(self) -> Iterator[CaseFinding]:
         """The findings in :meth:`Finding.sort_key` order, one run in memory at a time (per sequence)."""
-        self.close()
-        sequences = [self._sequence(offsets) for offsets in self.sequences]
-        records = sequences[0] if len(sequences) == 1 else heapq.merge(*sequences, key=record_key)
-        path, severity = self.path, Severity
-        for row, case_id, rule, provision, level, message, column in records:
-            yield CaseFinding(rule, provision, severity(level), message, path, row, case_id, column)
+        path, severity = self.path, _SEVERITY
+        for fields in self.runs():
+            for row, case_id, rule, provision, level, message, column in zip(*fields):
+                yield CaseFinding(rule, provision, severity[level], message, path, row, case_id, column)
 
 
 @dataclass
@@ -264,6 +372,31 @@ class Results:
             return findings
         return _without_baselined(findings, *self.baseline_filter)
 
+    def iter_chunks(self) -> "Iterator[tuple[str | None, list]]":
+        """:meth:`iter_findings` in lists, for a format that writes many findings at a time:
+        ``(path, fields)``, a spool's records as they are spooled (by field: seven lists, as
+        :data:`Record`'s fields, all about the file `path`), where a file's findings are one
+        spool and no baseline filters them; otherwise ``(None, findings)``, a list. The same
+        findings in the same order."""
+        if self.baseline_filter is not None or not self.spools:
+            yield from ((None, chunk) for chunk in _chunked(self.iter_findings()))
+            return
+        by_path: dict[str, list] = {}
+        for f in self.findings:
+            by_path.setdefault(f.path, []).append(f)
+        for spool in self.spools:
+            by_path.setdefault(spool.path, []).append(spool)
+        for path in sorted(by_path):
+            sources = by_path[path]
+            if len(sources) == 1 and isinstance(sources[0], Spool):
+                yield from ((path, records) for records in sources[0].runs())
+                continue
+            held = sorted((f for f in sources if not isinstance(f, Spool)), key=lambda f: f.sort_key())
+            streams = [held] if held else []
+            streams += [s.findings() for s in sources if isinstance(s, Spool)]
+            merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda f: f.sort_key())
+            yield from ((None, chunk) for chunk in _chunked(merged))
+
     def tally(self) -> Counter:
         """(provision, rule, severity) -> findings: what the summary and exit code need."""
         counts = Counter((f.provision, f.rule, f.severity) for f in self.findings)
@@ -312,6 +445,12 @@ class Results:
         if self.blocking_problems():
             return 2
         return 1 if any(n and severity >= fail_on for (_, _, severity), n in self.tally().items()) else 0
+
+
+def _chunked(findings: Iterable) -> Iterator[list]:
+    findings = iter(findings)
+    while chunk := list(islice(findings, CHUNK)):
+        yield chunk
 
 
 def _grouped(findings: list) -> Iterator[tuple[str, list]]:

@@ -74,13 +74,25 @@ class Stage:
     def moved_on_date(self, cases: CaseBatch) -> np.ndarray:
         """The earliest later step recorded (stage 2 requested, acknowledged or answered),
         NaT where none is: a step still missing then can no longer be taken."""
-        out = np.full(len(cases), np.datetime64("NaT", "D"))
-        for column in self.later_columns:
-            out = np.fmin(out, cases.dates(column))
-        return out
+
+        def compute() -> np.ndarray:
+            out = np.full(len(cases), np.datetime64("NaT", "D"))
+            for column in self.later_columns:
+                out = np.fmin(out, cases.dates(column))
+            return _frozen(out)
+
+        return cases.derived(("moved on date", self), compute)
 
     def ack_deadlines(self, cases: CaseBatch, ctx: "CheckContext") -> np.ndarray:
-        return ctx.calendar.deadlines(cases.dates(self.start), self.ack_days)
+        return cases.derived(("ack deadlines", self, ctx.calendar),
+                             lambda: _frozen(ctx.calendar.deadlines(cases.dates(self.start), self.ack_days)))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """`array`, read-only: computed once per batch (``CaseBatch.derived``) and shared by the
+    rules that ask for it, none of which may change it."""
+    array.flags.writeable = False
+    return array
 
 
 STAGE1 = Stage(
@@ -107,13 +119,18 @@ def response_deadlines(stage: Stage, cases: CaseBatch, ctx: CheckContext) -> tup
     Where no acknowledgement is recorded, the response deadline is counted from the
     last day the acknowledgement was due (issue 12, item 4): the latest the response
     could be due had the Code's acknowledgement timescale been kept, so a landlord
-    gains no time from not acknowledging."""
-    ack = cases.dates(stage.ack)
-    counted_from = np.where(np.isnat(ack), stage.ack_deadlines(cases, ctx), ack)
-    base = ctx.calendar.deadlines(counted_from, stage.response_days)
-    extended = cases.dates(stage.extended_to)
-    extended = np.where(extended > base, extended, np.datetime64("NaT", "D"))
-    return base, extended, np.where(np.isnat(extended), base, extended)
+    gains no time from not acknowledging. (Once per batch, calendar and stage: several
+    rules ask.)"""
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ack = cases.dates(stage.ack)
+        counted_from = np.where(np.isnat(ack), stage.ack_deadlines(cases, ctx), ack)
+        base = ctx.calendar.deadlines(counted_from, stage.response_days)
+        extended = cases.dates(stage.extended_to)
+        extended = np.where(extended > base, extended, np.datetime64("NaT", "D"))
+        return _frozen(base), _frozen(extended), _frozen(np.where(np.isnat(extended), base, extended))
+
+    return cases.derived(("response deadlines", stage, ctx.calendar), compute)
 
 
 NOT_DUE, ON_TIME, LATE, OVERDUE, PENDING, NOT_JUDGED = range(6)
@@ -150,6 +167,14 @@ class Reliance:
         """The columns row ``index``'s judgement relies on (for ``emit(..., uses=...)``)."""
         return (self.always + (self.without_ack if self.no_ack[index] else ())
                 + (self.not_done if self.undone[index] else ()))
+
+    def columns_at(self, indexes: np.ndarray) -> list[tuple[str, ...]]:
+        """:meth:`columns` of each of the rows `indexes` (the same tuples, built once each)."""
+        variants = np.empty(4, dtype=object)  # by no_ack * 2 + undone
+        for k, columns in enumerate((self.always, self.always + self.not_done, self.always + self.without_ack,
+                                     self.always + self.without_ack + self.not_done)):
+            variants[k] = columns
+        return variants[self.no_ack[indexes].astype(np.int8) * 2 + self.undone[indexes]].tolist()
 
     def blind(self, cases: CaseBatch) -> np.ndarray:
         """bool per row: a cell the row's judgement relies on cannot be read."""

@@ -210,10 +210,38 @@ def impossible_date_order(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> No
 
 
 def _duplicates_found(ctx: CheckContext, emit_at) -> None:
-    """One finding per duplicated id, at its second row, with how many rows share it."""
-    for case_id, (first, also, more) in ctx.state.get("case_ids", {}).items():
-        if also is None:
-            continue
+    """One finding per duplicated id, at its second row, with how many rows share it.
+
+    The ids are found at the end of the file, over all of them at once: their hashes sorted
+    (numpy), and only ids whose hash is not unique compared as text (issue 16: a dict of a
+    million ids cost three look-ups in a large table per row)."""
+    batches = ctx.state.get("case ids", [])
+    if not batches:
+        return
+    hashes = np.concatenate([h for _, _, h in batches])
+    order = np.argsort(hashes, kind="stable")  # equal hashes stay in file order
+    ordered = hashes[order]
+    repeated = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if not len(repeated):
+        return
+    starts = np.cumsum([0] + [len(ids) for ids, _, _ in batches])
+    # each run of equal hashes: its positions in `order`
+    breaks = np.flatnonzero(np.diff(repeated) != 1) + 1
+    found = []  # (where the id is first, the id, its lines)
+    for run in np.split(repeated, breaks):
+        where = order[run[0]:run[-1] + 2].tolist()
+        rows_by_id: dict[str, list[int]] = {}
+        first_at: dict[str, int] = {}
+        for at in where:
+            k = int(np.searchsorted(starts, at, side="right")) - 1
+            ids, rows, _ = batches[k]
+            case_id = ids[at - starts[k]]
+            rows_by_id.setdefault(case_id, []).append(rows[at - starts[k]])
+            first_at.setdefault(case_id, at)
+        found.extend((first_at[case_id], case_id, rows) for case_id, rows in rows_by_id.items()
+                     if len(rows) > 1)  # not another id with the same hash
+    for _, case_id, rows in sorted(found, key=lambda hit: hit[0]):  # in the order the ids first appear
+        first, also, more = rows[0], rows[1], len(rows) - 2
         others = f" and {more} other row{'s' if more != 1 else ''}" if more else ""
         emit_at(also, f"case id also used on line {first}{others}", case_id=case_id, column="case_id")
 
@@ -230,21 +258,17 @@ def _duplicates_found(ctx: CheckContext, emit_at) -> None:
     finish=_duplicates_found,
 )
 def duplicate_case_id(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
-    # case id -> [first line, second line or None, rows after the second]: the findings
-    # wait for the end of the file, so that each id is one finding however often it recurs.
-    seen: dict[str, list] = ctx.state.setdefault("case_ids", {})
+    # Each batch's ids (with their lines and hashes): the duplicates are found at the end of the
+    # file (_duplicates_found), so that each id is one finding however often it recurs.
     rows = cases.rows
     broken = _broken(cases)
-    for i, case_id in enumerate(cases.text("case_id")):
-        if not case_id or i in broken:
-            continue
-        entry = seen.get(case_id)
-        if entry is None:
-            seen[case_id] = [rows[i], None, 0]
-        elif entry[1] is None:
-            entry[1] = rows[i]
-        else:
-            entry[2] += 1
+    ids = cases.text("case_id")
+    if broken or "" in ids:
+        kept = [i for i, case_id in enumerate(ids) if case_id and i not in broken]
+        ids, rows = [ids[i] for i in kept], [rows[i] for i in kept]
+    if ids:
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+        ctx.state.setdefault("case ids", []).append((ids, list(rows), hashes))
 
 
 @record_rule(

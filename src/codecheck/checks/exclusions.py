@@ -53,6 +53,11 @@ def refusal_without_reason(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> N
                 "which is not a reason (placeholders: in codecheck.yaml)", column="refusal_reason")
 
 
+def _time_limit(reason: str) -> bool:
+    """A refusal reason that is a time limit, and names no other ground the Code accepts."""
+    return OUT_OF_TIME.search(reason) is not None and OTHER_GROUNDS.search(reason) is None
+
+
 def _twelve_months_after(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year + 1)
@@ -74,10 +79,8 @@ def _twelve_months_after(day: dt.date) -> dt.date:
 )
 def refused_out_of_time(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     issue, received = cases.dates("issue_date"), cases.dates("received_date")
-    reasons = cases.text("refusal_reason")
-    for i in indexes(_refused(cases) & ~np.isnat(issue)):
-        if not OUT_OF_TIME.search(reasons[i]) or OTHER_GROUNDS.search(reasons[i]):
-            continue
+    time_limit = cases.per_value("refusal_reason", _time_limit, bool)  # once per distinct reason
+    for i in indexes(_refused(cases) & ~np.isnat(issue) & time_limit):
         limit = _twelve_months_after(issue[i].astype(dt.date))
         if received[i].astype(dt.date) <= limit:
             emit(i, f"refused as out of time, but received {d(received[i])}, within 12 months of the issue on "

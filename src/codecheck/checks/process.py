@@ -12,7 +12,7 @@ from functools import lru_cache
 from codecheck.lazy import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown, wd
-from codecheck.checks.stages import STAGE2
+from codecheck.checks.stages import STAGE2, _texts
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
@@ -138,6 +138,16 @@ def _months_before(day: np.datetime64, months: int) -> np.datetime64:
     return np.datetime64(dt.date(year, month + 1, min(when.day, last)), "D")
 
 
+def _months_before_each(days: np.ndarray, months: int) -> np.ndarray:
+    """:func:`_months_before` of each of `days` (none NaT), over the array."""
+    month = days.astype("datetime64[M]")
+    into = days - month.astype("datetime64[D]")  # days into its month
+    target = month - np.timedelta64(months, "M")
+    first = target.astype("datetime64[D]")
+    length = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - first
+    return first + np.minimum(into, length - np.timedelta64(1, "D"))
+
+
 @record_rule(
     id="CR510", name="adjustments-not-reviewed", provision="5.10",
     summary="reasonable adjustments agreed but no review recorded, or none for longer than the review period",
@@ -160,12 +170,15 @@ def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
              column="adjustments_review_date")
     months = ctx.review_months
     active = _last_active(cases, ctx)
-    for i in indexes(agreed & ~np.isnat(reviewed)):
-        due = _months_before(active[i], months)
-        if reviewed[i] < due:
-            when = "as of" if active[i] == ctx.as_of64 else "when the case closed on"
-            emit(i, f"reasonable adjustments last reviewed {d(reviewed[i])}, more than {months} months before "
-                    f"{when} {d(active[i])}: no sign they are kept under active review", column="adjustments_review_date")
+    old = np.flatnonzero(agreed & ~np.isnat(reviewed))
+    old = old[reviewed[old] < _months_before_each(active[old], months)]
+    if not len(old):
+        return
+    open_ = (active[old] == ctx.as_of64).tolist()
+    for i, last, at, still in zip(old.tolist(), _texts(reviewed[old]), _texts(active[old]), open_):
+        when = "as of" if still else "when the case closed on"
+        emit(i, f"reasonable adjustments last reviewed {last}, more than {months} months before "
+                f"{when} {at}: no sign they are kept under active review", column="adjustments_review_date")
 
 
 @record_rule(
@@ -183,7 +196,7 @@ def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
 def escalation_not_progressed(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     requested = cases.dates("escalation_requested_date")
     nothing = np.isnat(cases.dates("stage2_ack_date")) & np.isnat(cases.dates("stage2_response_date"))
-    deadline = ctx.calendar.deadlines(requested, STAGE2.ack_days)
+    deadline = STAGE2.ack_deadlines(cases, ctx)  # of escalation_requested_date, once per batch
     as_of = ctx.as_of64
     stuck = (cases.accepted & ~np.isnat(requested) & nothing & cases.no_reason("escalation_refused_reason", ctx.placeholder)
              & ~STAGE2.withdrawn(cases) & (deadline < as_of))

@@ -17,6 +17,8 @@ its deadline is overdue.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from functools import lru_cache
 
 from codecheck.lazy import numpy as np
@@ -29,6 +31,112 @@ from codecheck.timeliness import STAGE1, STAGE2, Stage, response_deadlines  # no
 
 
 # -- shared implementations ------------------------------------------------------
+#
+# A struggling landlord's export has a late or overdue step in most rows (issue 16): the
+# messages are built per batch from its arrays. The dates a message quotes are formatted once
+# per distinct day (`_texts`), what kind of day off a date is once per calendar and day
+# (`_days_off`), the working-day counts over the whole array at once; only putting the pieces
+# of each message together is per row. The text is exactly as `_after_deadline` and
+# `_now_late` write one row's.
+
+_NAT_INT = -(2**63)  # NaT as the integer behind datetime64[D]
+
+
+class _DayTable:
+    """``fn(day)`` for each date of an array, with ``fn`` called once per distinct day: the
+    answers are kept in an array over a span of days (days since 1970-01-01), so an array of
+    dates is answered by one numpy gather. NaT gives None. Dates spread over more than
+    ``SPAN`` days are answered one by one from a dict instead."""
+
+    SPAN = 150_000  # about 400 years
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.first = 0
+        self.values = None  # object array; its last slot is None, for NaT
+        self.known = None  # bool array: which values are filled
+        self.seen: dict[int, object] = {}  # the way for dates too spread out
+        self.lock = threading.Lock()  # one table for the process: the web app checks in threads
+
+    def __call__(self, days: np.ndarray) -> list:
+        with self.lock:
+            return self._answer(days)
+
+    def _answer(self, days: np.ndarray) -> list:
+        ints = days.astype(np.int64)
+        nat = ints == _NAT_INT
+        some_nat = bool(nat.any())
+        real = ints[~nat] if some_nat else ints
+        if not len(real):
+            return [None] * len(ints)
+        low, high = int(real.min()), int(real.max())
+        if not self._covers(low, high) and not self._grow(low, high):
+            return self._one_by_one(ints.tolist())
+        at = ints - self.first
+        if some_nat:
+            at[nat] = len(self.values) - 1
+        missing = ~self.known[at]
+        if missing.any():
+            for k in np.unique(at[missing]).tolist():
+                self.values[k] = self.fn(self.first + k)
+                self.known[k] = True
+        return self.values[at].tolist()
+
+    def _covers(self, low: int, high: int) -> bool:
+        return self.values is not None and self.first <= low and high < self.first + len(self.values) - 1
+
+    def _grow(self, low: int, high: int) -> bool:
+        if self.values is not None:
+            low, high = min(low, self.first), max(high, self.first + len(self.values) - 2)
+        low, high = low - 366, high + 366  # room for the neighbouring years
+        if high - low > self.SPAN:
+            return False
+        values = np.empty(high - low + 2, dtype=object)
+        known = np.zeros(high - low + 2, dtype=bool)
+        known[-1] = True  # NaT: None
+        if self.values is not None:
+            at = self.first - low
+            values[at:at + len(self.values) - 1] = self.values[:-1]
+            known[at:at + len(self.values) - 1] = self.known[:-1]
+        self.first, self.values, self.known = low, values, known
+        return True
+
+    def _one_by_one(self, ints: list[int]) -> list:
+        out = []
+        for value in ints:
+            if value == _NAT_INT:
+                out.append(None)
+                continue
+            if value not in self.seen:
+                answer = self.fn(value)
+                if len(self.seen) >= 100_000:
+                    out.append(answer)
+                    continue
+                self.seen[value] = answer
+            out.append(self.seen[value])
+        return out
+
+
+_texts = _DayTable(lambda day: d(np.datetime64(day, "D")))
+"""Each date of an array as ``d`` writes it, None for NaT (never quoted: each message quotes
+only the dates its row has)."""
+
+_DAYS_OFF: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+"""Calendar -> its ``_DayTable`` of ``calendar.day_off``."""
+
+
+def _days_off(cal, days: np.ndarray) -> list:
+    """``cal.day_off`` of each date (None for a working day), asked once per calendar and day."""
+    table = _DAYS_OFF.get(cal)
+    if table is None:
+        calendar = weakref.ref(cal)  # not the calendar itself: the table would keep its key alive
+        table = _DAYS_OFF[cal] = _DayTable(lambda day: calendar().day_off(np.datetime64(day, "D")))
+    return table(days)
+
+
+@lru_cache(maxsize=1024)
+def _wd(n: int) -> str:
+    return wd(n)
 
 
 def _after_deadline(cal, day: np.datetime64, deadline: np.datetime64, limit: int, since: str,
@@ -38,12 +146,24 @@ def _after_deadline(cal, day: np.datetime64, deadline: np.datetime64, limit: int
     (deadline 31/12/2024)". A step dated on a day off after the deadline counts no more
     working days than the Code allows (the days off are not counted), so it is named
     instead: "on 01/01/2025, a bank holiday, after the deadline of 31/12/2024 (5 working
-    days after receipt on 20/12/2024)"."""
+    days after receipt on 20/12/2024)". (One row; :func:`_after_deadlines` is the same for
+    many.)"""
     off = cal.day_off(day)
     if off is None:
         return (f"{d(day)}, {wd(cal.count(start, day))} after {since} on {d(start)}; the Code allows {limit} "
                 f"(deadline {d(deadline)})")
     return f"on {d(day)}, {off}, after the deadline of {d(deadline)} ({wd(limit)} after {since} on {d(start)})"
+
+
+def _after_deadlines(cal, day: np.ndarray, deadline: np.ndarray, limit: int, since: str,
+                     start: np.ndarray) -> list[str]:
+    """:func:`_after_deadline` of each row (the arrays are the rows to describe; none NaT)."""
+    counts = cal.counts(start, day).tolist()
+    allows = f"; the Code allows {limit} (deadline "
+    limit_words = wd(limit)
+    return [f"{t}, {_wd(n)} after {since} on {s}{allows}{due})" if off is None else
+            f"on {t}, {off}, after the deadline of {due} ({limit_words} after {since} on {s})"
+            for t, due, s, off, n in zip(_texts(day), _texts(deadline), _texts(start), _days_off(cal, day), counts)]
 
 
 def _now_late(cal, deadline: np.datetime64, as_of: np.datetime64) -> str:
@@ -53,33 +173,87 @@ def _now_late(cal, deadline: np.datetime64, as_of: np.datetime64) -> str:
     return f"now {wd(late_by)} late" if late_by else "now past it"
 
 
+def _now_lates(cal, deadline: np.ndarray, as_of: np.datetime64) -> list[str]:
+    """:func:`_now_late` of each row."""
+    return [f"now {_wd(n)} late" if n else "now past it" for n in cal.counts(deadline, as_of).tolist()]
+
+
+def _emit_all(emit: Emit, rows: list[int], messages: list[str], column: str, uses: list, warn: "list | None" = None) -> None:
+    """Emit each row's message, in the order of `rows`; `warn`: rows whose finding is a warning.
+    In one call where the engine's ``emit`` takes many (``emit.many``)."""
+    many = getattr(emit, "many", None)
+    if many is not None:
+        many(rows, messages, column=column, uses=uses,
+             severity=None if warn is None else [Severity.WARNING if w else None for w in warn])
+        return
+    if warn is None:
+        for i, message, used in zip(rows, messages, uses):
+            emit(i, message, column=column, uses=used)
+        return
+    for i, message, used, warning in zip(rows, messages, uses, warn):
+        if warning:
+            emit(i, message, severity=Severity.WARNING, column=column, uses=used)
+        else:
+            emit(i, message, column=column, uses=used)
+
+
+def _distinct(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows alike in every one of `arrays` (dates or flags, one value per row) share a message:
+    ``(first, which)``, the first row of each distinct combination of values, and for each row
+    the number of its combination (``which[k]`` indexes ``first``). An export repeats the same
+    few thousand dates, so a batch's late rows have far fewer combinations than rows."""
+    keys = np.stack([a.astype(np.int64) for a in arrays])
+    order = np.lexsort(keys[::-1])  # stable: each combination's rows in order
+    ordered = keys[:, order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)
+    which = np.empty(len(order), dtype=np.int64)
+    which[order] = np.cumsum(new) - 1
+    return order[new], which
+
+
+def _spread(messages: list[str], which: np.ndarray) -> list[str]:
+    """Each row's message, from the messages of the distinct combinations (``_distinct``)."""
+    table = np.empty(len(messages), dtype=object)
+    table[:] = messages
+    return table[which].tolist()
+
+
 def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit, *, report_overdue: bool) -> None:
     cal = ctx.calendar
     start, ack, response = cases.dates(stage.start), cases.dates(stage.ack), cases.dates(stage.response)
     step = timeliness.acknowledgement(stage, cases, ctx)
     deadline = step.deadline
-    uses = step.reliance.columns
-    for i in indexes(step.status == timeliness.LATE):
-        if not np.isnat(ack[i]):
-            emit(i, "acknowledged " + _after_deadline(cal, ack[i], deadline[i], stage.ack_days, stage.start_words, start[i]),
-                 column=stage.ack, uses=uses(i))
-        else:
-            emit(i, f"no stage {stage.number} acknowledgement recorded, and the response came "
-                    + _after_deadline(cal, response[i], deadline[i], stage.ack_days, stage.start_words, start[i])
-                    + " for an acknowledgement", column=stage.ack, uses=uses(i))
+    rows = np.flatnonzero(step.status == timeliness.LATE)
+    if len(rows):
+        first, which = _distinct(ack[rows], response[rows], deadline[rows], start[rows])
+        late = rows[first]  # one row of each message
+        acked = ~np.isnat(ack[late])
+        day = np.where(acked, ack[late], response[late])
+        after = _after_deadlines(cal, day, deadline[late], stage.ack_days, stage.start_words, start[late])
+        none = f"no stage {stage.number} acknowledgement recorded, and the response came "
+        messages = [("acknowledged " + text) if was else (none + text + " for an acknowledgement")
+                    for was, text in zip(acked.tolist(), after)]
+        _emit_all(emit, rows.tolist(), _spread(messages, which), stage.ack, step.reliance.columns_at(rows))
     if not report_overdue:
         return
     as_of = ctx.as_of64
+    rows = np.flatnonzero(step.status == timeliness.OVERDUE)
+    if not len(rows):
+        return
     moved = stage.moved_on_date(cases)
-    for i in indexes(step.status == timeliness.OVERDUE):
-        if np.isnat(moved[i]):
-            emit(i, f"overdue: not acknowledged as of {d(as_of)}; {stage.start_event} {d(start[i])}, deadline "
-                    f"{d(deadline[i])} ({stage.ack_days} working days), {_now_late(cal, deadline[i], as_of)}",
-                 column=stage.ack, uses=uses(i))
-        else:
-            emit(i, f"no stage {stage.number} acknowledgement or response recorded; {stage.start_event} "
-                    f"{d(start[i])}, the deadline {d(deadline[i])} had passed when stage 2 was requested on "
-                    f"{d(moved[i])}", severity=Severity.WARNING, column=stage.ack, uses=uses(i))
+    first, which = _distinct(start[rows], deadline[rows], moved[rows])
+    overdue = rows[first]
+    open_ = np.isnat(moved[overdue]).tolist()
+    starts, deadlines, moves = _texts(start[overdue]), _texts(deadline[overdue]), _texts(moved[overdue])
+    now = _now_lates(cal, deadline[overdue], as_of)
+    head = f"overdue: not acknowledged as of {d(as_of)}; {stage.start_event} "
+    other = f"no stage {stage.number} acknowledgement or response recorded; {stage.start_event} "
+    messages = [f"{head}{s}, deadline {due} ({stage.ack_days} working days), {late_by}" if still else
+                f"{other}{s}, the deadline {due} had passed when stage 2 was requested on {m}"
+                for still, s, due, m, late_by in zip(open_, starts, deadlines, moves, now)]
+    _emit_all(emit, rows.tolist(), _spread(messages, which), stage.ack, step.reliance.columns_at(rows),
+              warn=(~np.isnat(moved[rows])).tolist())
 
 
 def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
@@ -87,43 +261,70 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
     ack, response = cases.dates(stage.ack), cases.dates(stage.response)
     base, extended, deadline = response_deadlines(stage, cases, ctx)
     step = timeliness.response(stage, cases, ctx)
-    uses = step.reliance.columns
     ack_due = stage.ack_deadlines(cases, ctx)
     word = "final" if stage.number == 2 else "full"
-    for i in indexes(step.status == timeliness.LATE):
-        off = cal.day_off(response[i])
-        on = f"{d(response[i])}" + (f", {off}," if off else "")
-        if np.isnat(ack[i]):
-            ext = f", or by the extended deadline {d(extended[i])}" if not np.isnat(extended[i]) else ""
-            emit(i, f"{word} stage {stage.number} response issued {on} after its deadline; no acknowledgement is "
-                    f"recorded, and counted from the last day it was due ({d(ack_due[i])}) the Code allows "
-                    f"{stage.response_days} working days (deadline {d(base[i])}{ext})", column=stage.response, uses=uses(i))
-        elif np.isnat(extended[i]):
-            emit(i, f"{word} stage {stage.number} response issued "
-                    + _after_deadline(cal, response[i], base[i], stage.response_days, "acknowledgement", ack[i])
-                    + "; no extension is recorded", column=stage.response, uses=uses(i))
-        else:
-            late_by = cal.count(extended[i], response[i])
-            emit(i, f"{word} stage {stage.number} response issued {on} after the extended deadline {d(extended[i])} "
-                    f"({wd(late_by) + ' late; ' if late_by else ''}the Code's deadline was {d(base[i])})",
-                 column=stage.response, uses=uses(i))
+    rows = np.flatnonzero(step.status == timeliness.LATE)
+    if len(rows):
+        first, which = _distinct(ack[rows], response[rows], extended[rows], base[rows], ack_due[rows])
+        late = rows[first]  # one row of each message
+        # Three ways to be late: with no acknowledgement (0), with none and no extension (1),
+        # after a recorded extension (2).
+        l_ack, l_response, l_ext, l_base = ack[late], response[late], extended[late], base[late]
+        unacked, unextended = np.isnat(l_ack), np.isnat(l_ext)
+        how = np.where(unacked, 0, np.where(unextended, 1, 2)).tolist()
+        responses, exts, bases, dues = _texts(l_response), _texts(l_ext), _texts(l_base), _texts(ack_due[late])
+        offs = _days_off(cal, l_response)
+        plain = np.flatnonzero(~unacked & unextended)  # described by _after_deadline
+        after = iter(_after_deadlines(cal, l_response[plain], l_base[plain], stage.response_days, "acknowledgement",
+                                      l_ack[plain]))
+        late_by = cal.counts(l_ext, l_response).tolist()
+        issued = f"{word} stage {stage.number} response issued "
+        messages = []
+        for kind, r, off, ext, b, due, n in zip(how, responses, offs, exts, bases, dues, late_by):
+            on = f"{r}, {off}," if off else r
+            if kind == 0:
+                extra = f", or by the extended deadline {ext}" if ext is not None else ""
+                messages.append(
+                    f"{issued}{on} after its deadline; no acknowledgement is recorded, and counted from the last day "
+                    f"it was due ({due}) the Code allows {stage.response_days} working days (deadline {b}{extra})")
+            elif kind == 1:
+                messages.append(issued + next(after) + "; no extension is recorded")
+            else:
+                messages.append(f"{issued}{on} after the extended deadline {ext} "
+                                f"({_wd(n) + ' late; ' if n else ''}the Code's deadline was {b})")
+        _emit_all(emit, rows.tolist(), _spread(messages, which), stage.response, step.reliance.columns_at(rows))
     as_of = ctx.as_of64
+    rows = np.flatnonzero(step.status == timeliness.OVERDUE)
+    if not len(rows):
+        return
     moved = stage.moved_on_date(cases)
-    for i in indexes(step.status == timeliness.OVERDUE):
-        ext = f", extended to {d(extended[i])}" if not np.isnat(extended[i]) else ""
-        if np.isnat(ack[i]):
-            since = (f"no acknowledgement recorded; {stage.start_event} {d(cases.dates(stage.start)[i])}, the "
-                     f"acknowledgement was due by {d(ack_due[i])} and the response {stage.response_days} working days "
-                     f"after that, by {d(base[i])}{ext}")
+    start = cases.dates(stage.start)
+    first, which = _distinct(moved[rows], ack[rows], extended[rows], base[rows], start[rows], ack_due[rows],
+                             deadline[rows])
+    overdue = rows[first]  # one row of each message
+    open_ = np.isnat(moved[overdue]).tolist()
+    unacked = np.isnat(ack[overdue]).tolist()
+    exts, acks, bases = _texts(extended[overdue]), _texts(ack[overdue]), _texts(base[overdue])
+    starts, dues = _texts(start[overdue]), _texts(ack_due[overdue])
+    deadlines, moves = _texts(deadline[overdue]), _texts(moved[overdue])
+    now = _now_lates(cal, deadline[overdue], as_of)
+    head = f"overdue: no stage {stage.number} response as of {d(as_of)}; "
+    messages = []
+    for still, no_ack, ext, a, b, s, due, dl, m, late_by in zip(open_, unacked, exts, acks, bases, starts, dues,
+                                                                deadlines, moves, now):
+        ext = f", extended to {ext}" if ext is not None else ""
+        if no_ack:
+            since = (f"no acknowledgement recorded; {stage.start_event} {s}, the acknowledgement was due by {due} "
+                     f"and the response {stage.response_days} working days after that, by {b}{ext}")
         else:
-            since = f"acknowledged {d(ack[i])}, deadline {d(base[i])} ({stage.response_days} working days{ext})"
-        if np.isnat(moved[i]):
-            emit(i, f"overdue: no stage {stage.number} response as of {d(as_of)}; {since}, "
-                    f"{_now_late(cal, deadline[i], as_of)}", column=stage.response, uses=uses(i))
+            since = f"acknowledged {a}, deadline {b} ({stage.response_days} working days{ext})"
+        if still:
+            messages.append(f"{head}{since}, {late_by}")
         else:
-            emit(i, f"no stage {stage.number} response recorded; {since}; the deadline {d(deadline[i])} had passed "
-                    f"when stage 2 was requested on {d(moved[i])}", severity=Severity.WARNING, column=stage.response,
-                 uses=uses(i))
+            messages.append(f"no stage {stage.number} response recorded; {since}; the deadline {dl} had passed "
+                            f"when stage 2 was requested on {m}")
+    _emit_all(emit, rows.tolist(), _spread(messages, which), stage.response, step.reliance.columns_at(rows),
+              warn=(~np.isnat(moved[rows])).tolist())
 
 
 def _extension_uses(stage: Stage, cases: CaseBatch, i: int, *more: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ about the input itself.
 from __future__ import annotations
 
 import json
+from itertools import repeat
 from json.encoder import encode_basestring
 from typing import TextIO
 
@@ -64,6 +65,33 @@ def finding_json(f) -> str:
         f.paragraph, f.location, f.omission))
 
 
+_LEVELS = {int(s): encode_basestring(s.label) for s in Severity}
+_SEVERITY = {int(s): s for s in Severity}
+_CASE_PIECES = _CASE_FINDING.split("%s")
+
+
+def records_json(path: str, fields: list[list]) -> list[str]:
+    """:func:`finding_json` of each of a spool's records about the file `path`, given by field
+    (seven lists, as :data:`codecheck.results.Record`'s fields), without making a finding of
+    each: the same text. The parts that repeat (rule and provision, severity, column) are
+    encoded once per part, the rest joined by an f-string (a third faster than ``%``)."""
+    p0, p1, p2, p3, p4, p5, p6, p7, p8 = _CASE_PIECES
+    encode = encode_basestring
+    rows, case_ids, rules, provisions, levels, messages, columns = fields
+    heads = {}
+    for rule, provision in set(zip(rules, provisions)):
+        if rule in heads:  # a rule with two provisions: each record its own way
+            return [finding_json(CaseFinding(*record)) for record in zip(
+                rules, provisions, map(_SEVERITY.__getitem__, levels), messages, repeat(path), rows, case_ids, columns)]
+        heads[rule] = f"{p0}{encode(rule)}{p1}{'null' if provision is None else encode(provision)}{p2}"
+    severities = {level: _LEVELS[level] + p3 for level in set(levels)}
+    tails = {column: f"{p7}{'null' if column is None else encode(column)}{p8}" for column in set(columns)}
+    p45 = p4 + encode_basestring(path) + p5
+    return [f"{heads[rule]}{severities[level]}{encode(message)}{p45}{'null' if case_id is None else encode(case_id)}"
+            f"{p6}{'null' if row is None else int(row)}{tails[column]}"
+            for row, case_id, rule, level, message, column in zip(rows, case_ids, rules, levels, messages, columns)]
+
+
 class JsonFormatter(StreamingFormatter):
     name = "json"
     description = "findings and summary as one JSON document"
@@ -101,8 +129,11 @@ class JsonFormatter(StreamingFormatter):
         head, tail = text.split('"findings": []', 1)  # the first key: before any value that could hold it
         out.write(head + '"findings": [')
         separator = "\n"
-        for f in results.iter_findings():
-            out.write(separator + finding_json(f))
-            separator = ",\n"
+        for path, chunk in results.iter_chunks():  # a few thousand findings a write
+            texts = records_json(path, chunk) if path is not None else [finding_json(f) for f in chunk]
+            if texts:
+                out.write(separator)
+                out.write(",\n".join(texts))
+                separator = ",\n"
         out.write("]" if separator == "\n" else "\n  ]")
         out.write(tail)

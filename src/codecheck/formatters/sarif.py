@@ -55,10 +55,12 @@ import os
 import urllib.parse
 from collections import Counter
 from pathlib import Path
+from typing import Callable, Iterator, TextIO
 
 from codecheck import __version__
 from codecheck.baseline import fingerprint
 from codecheck.findings import Finding, Severity
+from codecheck.formatters.base import StreamingFormatter
 from codecheck.results import Results, Suppressed
 from codecheck.rules import Rule
 
@@ -244,20 +246,34 @@ def result(f: Finding, index: dict[str, int], root: Path, occurrence: int = 1,
 
 
 def sarif_log(results: Results) -> dict:
+    """The whole SARIF document, every result in it (:class:`SarifFormatter` writes the same text
+    with the results streamed)."""
+    results_of, doc = _results_and_log(results)
+    doc["runs"][0]["results"] = list(results_of())
+    return doc
+
+
+def _results_and_log(results: Results) -> "tuple[Callable[[], Iterator[dict]], dict]":
+    """``(results_of, doc)``: the document with ``results`` empty, and what fills it, each
+    result made as the findings stream (only the fingerprints seen are kept, to number them)."""
     root = repository_root()
     rules = sorted({r.id: r for r in results.rules}.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
-    seen: Counter[str] = Counter()
 
-    def one(f: Finding, suppressed: Suppressed | None = None) -> dict:
-        base = fingerprint(f, root)
-        seen[base] += 1
-        return result(f, index, root, seen[base], suppressed)
+    def results_of() -> Iterator[dict]:
+        seen: Counter[str] = Counter()
 
-    out_results = [one(f) for f in results.sorted_findings()]
-    if results.show_suppressed:
-        for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
-            out_results.append(one(s.finding, s))
+        def one(f: Finding, suppressed: Suppressed | None = None) -> dict:
+            base = fingerprint(f, root)
+            seen[base] += 1
+            return result(f, index, root, seen[base], suppressed)
+
+        for f in results.iter_findings():
+            yield one(f)
+        if results.show_suppressed:
+            for s in sorted(results.suppressed, key=lambda s: s.finding.sort_key()):
+                yield one(s.finding, s)
+
     invocation: dict = {"executionSuccessful": not results.blocking_problems()}
     if results.problems:
         invocation["toolExecutionNotifications"] = [
@@ -298,19 +314,36 @@ def sarif_log(results: Results) -> dict:
                                         "directory holding .git (else the working directory)."},
             }
         },
-        "results": out_results,
+        "results": [],
         "properties": {
             "asOf": results.as_of.isoformat(),
             "suppressed": len(results.suppressed),
             "baselined": results.baselined,
         },
     }
-    return {"$schema": SCHEMA_URL, "version": "2.1.0", "runs": [run]}
+    return results_of, {"$schema": SCHEMA_URL, "version": "2.1.0", "runs": [run]}
 
 
-class SarifFormatter:
+class SarifFormatter(StreamingFormatter):
     name = "sarif"
     description = "SARIF 2.1.0 for code-scanning dashboards (GitHub, Azure DevOps, GitLab)"
 
-    def render(self, results: Results) -> str:
-        return json.dumps(sarif_log(results), indent=2, ensure_ascii=False) + "\n"
+    def write(self, results: Results, out: TextIO) -> None:
+        """``json.dumps(sarif_log(results), indent=2)``, its ``results`` array written as the
+        findings stream (issue 16): one result at a time, indented to where it stands."""
+        results_of, doc = _results_and_log(results)
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        # "results": [] as a key and its value: inside a string its quotes would be escaped
+        head, tail = text.split('"results": []', 1)
+        out.write(head + '"results": [')
+        separator = "\n"
+        for item in results_of():
+            out.write(separator + _RESULT_INDENT + json.dumps(item, indent=2, ensure_ascii=False).replace(
+                "\n", "\n" + _RESULT_INDENT))
+            separator = ",\n"
+        out.write("]" if separator == "\n" else "\n" + _RESULT_INDENT[:-2] + "]")
+        out.write(tail)
+
+
+_RESULT_INDENT = " " * 8
+"""Where a result stands in the document: {"runs": [{"results": [ ... (four levels of two spaces)."""
