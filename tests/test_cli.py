@@ -186,3 +186,19 @@ def test_documents_of_unknown_kind_in_a_folder_are_listed_not_silently_skipped(t
     assert "Skipped 1 file(s) of a type codecheck does not read" in out
     named = CliRunner().invoke(main, [str(tmp_path / "notes.md")])
     assert named.exit_code == 2 and "--kind" in named.output
+
+
+def test_a_folder_walk_leaves_out_tool_folders_but_a_named_one_is_checked(tmp_path):
+    """A repository of letters with a virtual environment or a Python cache in it: the packages'
+    READMEs are not landlords' letters, and a cache is not a file of the landlord's."""
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "stage1-ack.md").write_text("# Acknowledgement\n\nWe have logged your stage 1 complaint.\n")
+    for tool in ("venv/lib/site-packages/somepkg", "__pycache__", "node_modules/pkg"):
+        (tmp_path / tool).mkdir(parents=True)
+        (tmp_path / tool / "README.md").write_text("# Informal stage\n\nUse stage 0 first.\n")
+    (tmp_path / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    out = run(str(tmp_path), "--as-of", "2025-04-30", "--format", "json").output
+    paths = {f["path"] for f in json.loads(out)["findings"]}
+    assert paths and all("letters" in p for p in paths), paths
+    named = run(str(tmp_path / "venv" / "lib" / "site-packages" / "somepkg"), "--kind", "stage1_ack").output
+    assert "README.md" in named  # named on the command line: checked

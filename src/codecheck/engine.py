@@ -28,6 +28,10 @@ from codecheck.rules import Rule
 from codecheck.values import Placeholders
 
 
+#: Folders a walk does not go into (as ruff's default exclusions): caches and installed packages.
+TOOL_FOLDERS = frozenset({"__pycache__", "__pypackages__", "node_modules", "venv", "site-packages"})
+
+
 class Engine:
     def __init__(
         self,
@@ -87,8 +91,10 @@ class Engine:
         return out
 
     def _walk(self, root: Path, results: Results) -> list[Path]:
-        """The files under `root` in sorted order, leaving out hidden and excluded ones; symlinked
-        folders are not followed (no loops)."""
+        """The files under `root` in sorted order, leaving out hidden and excluded ones and the
+        folders tools keep for themselves (:data:`TOOL_FOLDERS`: a virtual environment's package
+        documentation is not a landlord's letter); symlinked folders are not followed (no loops).
+        A folder named on the command line is always walked."""
         import os
 
         def unreadable(error: OSError) -> None:
@@ -101,7 +107,7 @@ class Engine:
         found = []
         for folder, folders, files in os.walk(root, onerror=unreadable):
             here = Path(folder)
-            folders[:] = sorted(f for f in folders if not f.startswith("."))
+            folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in TOOL_FOLDERS)
             for name in files:
                 child = here / name
                 if name.startswith(".") or any(part.startswith(".") for part in child.relative_to(root).parts):
