@@ -307,6 +307,16 @@ class Results:
     _kept: "Counter | None" = None
     """The spools' counts once the baseline has left some out (None: the spools' own counts)."""
 
+    def add_rules(self, rules: Iterable[Rule]) -> None:
+        """The rules another part of the run ran, each listed once: a rule is the same rule when
+        its id and severity are (comparing every field of every pair cost a one-letter check
+        thousands of comparisons of its 150 rules)."""
+        listed = {(r.id, r.severity) for r in self.rules}
+        for rule in rules:
+            if (rule.id, rule.severity) not in listed:
+                listed.add((rule.id, rule.severity))
+                self.rules.append(rule)
+
     def absorb(self, part: "Results") -> None:
         """Add another run's results for other files (from a worker process)."""
         self.findings.extend(part.findings)

@@ -92,7 +92,7 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
         results = Results(as_of=day, rules=[])
         for config, engine, inputs in groups:
             part = engine.run(inputs, spool=spools)  # case files' findings on disk until written out
-            results.rules.extend(r for r in part.rules if r not in results.rules)
+            results.add_rules(part.rules)
             results.absorb(part)
             results.baselined += part.baselined
         if any(engine.progress for _, engine, _ in groups):

@@ -58,7 +58,7 @@ def run_checks(uploads: list[Upload], as_of: dt.date, base: Config | None = None
         engine = PageEngine(registry, config, rules, as_of, kinds=kinds,
                             aliases={str(u.path): u.name for u in members})
         part = engine.run([u.path for u in members])
-        results.rules.extend(r for r in part.rules if r not in results.rules)
+        results.add_rules(part.rules)
         results.absorb(part)
     rename(results, {str(u.path): u.name for u in uploads})
     return results
