@@ -56,3 +56,12 @@ def test_document_evaluation_scores_a_corpus_against_a_baseline(tmp_path):
     builds = 1 if "no baseline" in out else 2  # a checkout without git history has no baseline to run
     assert "this tree" in out and (builds == 1 or "baseline HEAD" in out)
     assert out.count("policies: True") == builds and out.count("self-assessments: True") == builds
+
+
+def test_startup_benchmark_smoke():
+    """bench_startup.py (issue 13): both commands, each against `python -c pass`; --against times
+    another version of the package in the same rounds."""
+    out = run("benchmarks/bench_startup.py", "--runs", "1", "--against", str(ROOT / "src"))
+    for name in ("python -c pass", "codecheck rules", "codecheck ack.md --kind stage1_ack"):
+        assert name in out
+    assert out.count(f"[{ROOT / 'src'}]") == 2 and out.count("more than python -c pass") == 4
