@@ -4,6 +4,9 @@
     python benchmarks/bench_startup.py [--runs 7]
     python benchmarks/bench_startup.py --against /tmp/old/src   # and an earlier version, in turn
 
+`--breakdown` also prints, for `codecheck rules` in one process, how much of it is importing
+pydantic and building its model classes (the largest part left).
+
 `--against SRC` also times the same commands with the package in SRC (``python -m codecheck``
 with PYTHONPATH=SRC; e.g. the src folder of ``git worktree add /tmp/old COMMIT``), each round
 running every command of both versions in turn, so both are measured in the same minutes.
@@ -41,10 +44,52 @@ def once(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+_BREAKDOWN = """
+import sys, time
+start = time.perf_counter()
+import pydantic
+from pydantic._internal import _model_construction as construction
+imported = time.perf_counter()
+built = [0.0, 0]
+original = construction.ModelMetaclass.__new__
+def timed(mcs, *args, **kwargs):
+    t = time.perf_counter()
+    try:
+        return original(mcs, *args, **kwargs)
+    finally:
+        built[0] += time.perf_counter() - t
+        built[1] += 1
+construction.ModelMetaclass.__new__ = timed
+sys.argv = ["codecheck", "rules"]
+from codecheck.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+end = time.perf_counter()
+print(f"{imported - start:.3f} {built[0]:.3f} {built[1]} {end - start:.3f}", file=sys.stderr)
+"""
+
+
+def breakdown(runs: int) -> None:
+    best = None
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", _BREAKDOWN], capture_output=True, text=True, env=environment(None))
+        parts = done.stderr.split()
+        values = (float(parts[0]), float(parts[1]), int(parts[2]), float(parts[3]))
+        best = values if best is None or values[3] < best[3] else best
+    imported, built, classes, whole = best
+    print(f"codecheck rules in one process (the run with the shortest total of {runs}): {whole:.3f} s, of which")
+    print(f"  importing pydantic                    {imported:.3f} s")
+    print(f"  building {classes} pydantic model classes   {built:.3f} s")
+    print(f"  everything else                       {whole - imported - built:.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--against", metavar="SRC", help="also time the codecheck package in SRC (an earlier version)")
+    parser.add_argument("--breakdown", action="store_true", help="also say how much of `codecheck rules` is pydantic")
     args = parser.parse_args()
     exe = shutil.which("codecheck")
     versions = {"": ([exe] if exe else [sys.executable, "-m", "codecheck"], environment(None))}
@@ -69,6 +114,8 @@ def main() -> None:
         extra = "" if name.startswith("python") else f"   ({seconds - base:.3f} s more than python -c pass; " \
                                                      f"{'within' if seconds < 0.3 else 'OVER'} target)"
         print(f"  {name:<52} {seconds:.3f} s{extra}")
+    if args.breakdown:
+        breakdown(args.runs)
 
 
 if __name__ == "__main__":
