@@ -92,7 +92,8 @@ def placeholders_in(text: str) -> list[str]:
 
 def fill(path: Path, out: Path, expected: int | None = None) -> Path:
     """Replace each placeholder paragraph with an officer's sentence, as in Word (`expected`: how
-    many are filled; by default all but one refusal placeholder: the fixture records the refusals)."""
+    many are filled; by default all but one: a draft has one of the two refusal placeholders, the
+    one on each type of refusal where refusals are recorded, the other where they are not)."""
     document = docx.Document(str(path))
     filled = 0
     for p in document.paragraphs:
