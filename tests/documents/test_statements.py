@@ -121,7 +121,7 @@ def test_the_statements_view_shows_what_was_read_and_which_rules_used_it(tmp_pat
     assert code == 1
     assert f"{path}:4: - tell us which parts of our answer you think we got wrong  [under 'stage 2: review']" in out
     assert "escalation_condition" in out and "-> read by CP612" in out
-    assert "finding: 6.12 error:" in out
+    assert "finding: 6.12 warning:" in out
     assert "timescale: step=acknowledge, stage=2 (from heading), 5 working days" in out
     assert "-> read by CP611, CP611T" in out
     assert f"{path}: not found in this document:" in out

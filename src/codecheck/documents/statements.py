@@ -208,7 +208,9 @@ ESCALATION_CONDITION = _cue(
     r"(?: us)? (?:\w+ ){0,4}(?:why|which|what|reasons?|where|grounds|parts?|examples?|evidence)",
     r"\b(?:requests?|escalations?|appeals?) (?:\w+ ){0,4}(?:must|will need to|need to|should) "
     r"(?:\w+ ){0,2}(?:set out|explain|include|state|give) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
-    MUST + r"\W+(?:\w+\W+){0,10}(?:explaining|stating|setting out|giving|telling us) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    # "you must do so in writing within 14 days of our reply, explaining how and why ..." (the
+    # resident still the one explaining: no "we" between)
+    MUST + r"\W+(?:(?!we\b)\w+\W+){0,14}(?:explaining|stating|setting out|giving|telling us) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bmust be (?:made|submitted|sent|put)(?:\W+\w+){0,10}\W+(?:setting out|stating|explaining|giving) "
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bwe(?: will|'ll)? need to know\W+(?:\w+\W+){0,3}(?:why|which|what|reasons?|grounds)",
