@@ -773,6 +773,16 @@ class Text:
     def hit(self, start: int, end: int) -> Hit:
         return Hit(start, end, self.cased[start:end], self.block_at(start))
 
+    def runs_on_from_a_heading(self, start: int, end: int) -> bool:
+        """Does [start, end) start in a heading and run on into what follows it? A heading is a
+        title, never the first half of a sentence: "What a complaint is" over "A service request
+        is not a complaint" is not a definition of a complaint."""
+        block = self.block_at(start)
+        if block is None or not block.heading or block.text.strip() != block.heading.strip():
+            return False
+        i = bisect.bisect_left(self.breaks, start + 1)
+        return i < len(self.breaks) and self.breaks[i] < end
+
     def _span(self, start: int, end: int | None) -> tuple[str, int]:
         """The text to match in [start, end) and its offset: the span's own text, so that
         ^, $, \\b and lookbehinds see the span (a sentence) alone."""

@@ -45,6 +45,8 @@ def build(spec: Spec) -> Check:
         text = document_text(document)
         hits = [hit for matcher in patterns for hit in text.finditer(matcher)]
         for hit in overlapping(hits):
+            if text.runs_on_from_a_heading(hit.start, hit.end):
+                continue
             if unless is not None:
                 start, end = text.sentences_over(hit.start, hit.end)
                 if text.contains(unless, start, end):
