@@ -744,3 +744,20 @@ def test_the_shipped_vocabulary_compiles():
     from codecheck.documents.vocabulary import check_fragments, fragments
 
     assert check_fragments() == fragments() and len(fragments()) > 10
+
+
+def test_a_match_that_starts_in_a_heading_and_runs_on_is_not_a_clause(tmp_path):
+    """Blocks are joined into one text, so a heading reads on into the paragraph under it; a
+    contradiction never starts in a title and ends in the text below it."""
+    from codecheck.documents import read_document
+    from codecheck.documents.matching import document_text
+
+    path = tmp_path / "policy.md"
+    path.write_text("# Policy\n\n## What a complaint is\n\nA service request is not a complaint.\n", encoding="utf-8")
+    text = document_text(read_document(path))
+    heading = text.text.index("what a complaint is")
+    body = text.text.index("a service request")
+    assert text.runs_on_from_a_heading(heading, body + 5)
+    assert not text.runs_on_from_a_heading(heading, heading + 10)  # inside the heading only
+    assert not text.runs_on_from_a_heading(body, body + 10)  # a paragraph is not a heading
+    assert text.end_of_block(heading) == body

@@ -773,6 +773,11 @@ class Text:
     def hit(self, start: int, end: int) -> Hit:
         return Hit(start, end, self.cased[start:end], self.block_at(start))
 
+    def end_of_block(self, offset: int) -> int:
+        """Where the text after the block at `offset` starts (the text's end for the last block)."""
+        i = bisect.bisect_right(self.starts, offset)
+        return self.starts[i] if i < len(self.starts) else len(self.text)
+
     def runs_on_from_a_heading(self, start: int, end: int) -> bool:
         """Does [start, end) start in a heading and run on into what follows it? A heading is a
         title, never the first half of a sentence: "What a complaint is" over "A service request

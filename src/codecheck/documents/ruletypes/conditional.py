@@ -30,6 +30,8 @@ def build(spec: Spec) -> Check:
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
         hit = text.search(if_any)
+        while hit is not None and text.runs_on_from_a_heading(hit.start, hit.end):  # a title is not a clause
+            hit = text.search(if_any, text.end_of_block(hit.start))
         if hit is not None and not text.contains(then_any):
             emit(hit.block, fmt(spec.message, match=hit.text))
 
