@@ -241,7 +241,9 @@ OMBUDSMAN_WAIT = _cue(
     r"\b(?:eight|8) weeks (?:\w+ ){0,4}(?:before|after|have passed|has passed|elapsed)\b",
 )
 NO_LONGER = _cue(r"\bno longer\b|\bdo(?:es)? not (?:need|have) to\b|\bdon't (?:need|have) to\b|\bremoved\b|"
-                 r"\bno need\b|\binstead of\b|\bwithout (?:having to|waiting|going through)\b|\bused to\b")
+                 r"\bno need\b|\binstead of\b|\bwithout (?:having to|waiting|going through)\b|\bused to\b|"
+                 # the old route as history: "before October 2022 residents had to wait eight weeks"
+                 r"\b(?:before|until|prior to) (?:\w+ ){0,2}(?:19|20)\d\d\b|\bpreviously\b|\bin the past\b|\bformerly\b")
 
 
 # -- the model -------------------------------------------------------------------------------
