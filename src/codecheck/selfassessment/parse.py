@@ -125,9 +125,9 @@ def _token_kind(token: str) -> str:
 # --- provision numbers -----------------------------------------------------------------
 
 # "6.3", "6.3 Landlords", "6.3Landlords", "6.9(a)", "Code section 1.2", "9.1:"; not "6.30.2",
-# not "31.03.2025", not "5.2 of our policy" (see _entry_start).
+# not "31.03.2025", not "5.2 of our policy" (see _entry_start). "Code 1.4" and "CHC 1.4" are numbers too.
 _NUMBER = Regex(
-    r"^\s*(?:(?i:(?:code\s+)?(?:section|provision|para(?:graph)?|ref(?:erence)?))\.?\s+)?"
+    r"^\s*(?:(?i:(?:code\s+)?(?:section|provision|para(?:graph)?|ref(?:erence)?)|code|chc)\.?\s+)?"
     r"(?P<num>[1-9]\.\d{1,2})(?!\d|\.\d)"
     r"(?:\s*\((?P<item>[a-gA-G])\)|(?P<item2>[a-g])(?=[.)]|\s*$))?"
     r"\s*[:.)\-\u2013\u2014]?(?P<rest>.*)$",
