@@ -28,7 +28,7 @@ class Spec(BaseSpec):
 # Placeholders are found in the text in its original case (capitals matter).
 _BRACKET = re.compile(r"\[([^\[\]]{1,120})\]")
 _INSTRUCTION = re.compile(
-    r"^\s*(?:insert|enter|add|date|name|delete|select|choose|include|amend|edit|type|complete|"
+    r"^\s*(?:insert|enter|add|date|name|delete|remove|replace|select|choose|include|amend|edit|type|complete|"
     r"tbc|tbd|to be confirmed|if applicable|optional|resident|tenant|customer|officer|address|"
     r"ref|reference|amount|details)\b",
     re.IGNORECASE,
@@ -40,6 +40,8 @@ _MARKINGS = frozenset({
     "OFFICIAL", "OFFICIAL SENSITIVE", "SENSITIVE", "CONFIDENTIAL", "PRIVATE AND CONFIDENTIAL", "PRIVATE",
     "NOT PROTECTIVELY MARKED", "PDF", "DOC", "DOCX", "SIC", "URGENT", "EXTERNAL", "ENDS",
 })
+# What was taken out of a letter on purpose: a marking of work done, not an instruction to do it.
+_REDACTION = re.compile(r"\b(?:REDACTED|REDACTION|WITHHELD|REMOVED|ILLEGIBLE|INAUDIBLE|ANONYMISED|ANONYMIZED)\b", re.IGNORECASE)
 _OPEN_BRACKET = re.compile(r"\[\s*(?:insert|enter)\b", re.IGNORECASE)
 _PAIRS = (("\u00ab", "\u00bb"), ("{{", "}}"), ("<<", ">>"))
 _MERGE_MAX = 100  # a merge field's name is short: a closer further away than this belongs to another
@@ -64,7 +66,7 @@ def _placeholder_spans(text: str) -> list[tuple[int, int]]:
             and not any(c.isdigit() for c in inner)  # "[TEXT RELAY: 18001]"
             and " ".join(inner.replace("-", " ").split()) not in _MARKINGS
         )
-        if capitals or _INSTRUCTION.match(inner):
+        if (capitals or _INSTRUCTION.match(inner)) and not _REDACTION.search(inner):  # "[NAME WITHHELD]": done
             spans.append((m.start(), m.end()))
     for m in _OPEN_BRACKET.finditer(text):
         close = text.find("]", m.end(), m.end() + _MERGE_MAX)
