@@ -153,6 +153,8 @@ TOTAL = _cue(
 COMPLEX = _cue(
     r"\bcomplex\b|\bcomplicated\b|\bexceptional\b|\bin some cases\b",
     r"\bkey (?:people|staff|witnesses)\b|\bnot available\b|\bmore time\b|\bextension\b",
+    # "within 20 working days at most where we have told you why we need longer"
+    r"\b(?:need|needs|take|takes|require|requires) (?:a little |a bit |any )?longer\b|\bextend\w*\b",
 )
 NEGATION = _cue(r"{negation}")
 
