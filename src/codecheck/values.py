@@ -77,9 +77,9 @@ def parse_yes_no(text: str) -> bool | None:
     raise UnreadableValue("is not yes or no")
 
 
-_NAT_INT = -(2**63)  # NaT as the integer behind datetime64[D] (numpy's int64 minimum; a literal, so importing
+NAT_INT = -(2**63)  # NaT as the integer behind datetime64[D] (numpy's int64 minimum; a literal, so importing
 # this module does not load numpy)
-_BAD_INT = _NAT_INT + 1  # marks an unreadable cell until the array is built
+_BAD_INT = NAT_INT + 1  # marks an unreadable cell until the array is built
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
@@ -93,7 +93,7 @@ class DateColumnParser:
 
     def __init__(self, month_first: bool = False):
         self.month_first = month_first
-        self._days: dict[str, int] = {"": _NAT_INT}
+        self._days: dict[str, int] = {"": NAT_INT}
         self._bad: dict[str, str] = {}
         self.order = SlashDateOrder()
         """What the distinct slash dates seen so far say of their order (every column of the file)."""
@@ -106,7 +106,7 @@ class DateColumnParser:
             self._bad[text] = str(exc)
             days = _BAD_INT
         else:
-            days = _NAT_INT if value is None else value.toordinal() - _EPOCH
+            days = NAT_INT if value is None else value.toordinal() - _EPOCH
         if len(self._days) < 500_000:
             self._days[text] = days
         return days
@@ -122,7 +122,7 @@ class DateColumnParser:
         if _BAD_INT in ints:
             where = np.flatnonzero(out == _BAD_INT)
             bad = [(int(i), self._bad[values[i]]) for i in where]
-            out[where] = _NAT_INT
+            out[where] = NAT_INT
         return out.view("datetime64[D]"), bad
 
 

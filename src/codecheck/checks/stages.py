@@ -27,6 +27,7 @@ from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, w
 from codecheck.findings import Severity
 from codecheck import timeliness
 from codecheck.records import CaseBatch
+from codecheck.values import NAT_INT
 from codecheck.timeliness import STAGE1, STAGE2, Stage, response_deadlines  # noqa: F401  (STAGE1/2 used by other modules)
 
 
@@ -38,8 +39,6 @@ from codecheck.timeliness import STAGE1, STAGE2, Stage, response_deadlines  # no
 # (`_days_off`), the working-day counts over the whole array at once; only putting the pieces
 # of each message together is per row. The text is exactly as `_after_deadline` and
 # `_now_late` write one row's.
-
-_NAT_INT = -(2**63)  # NaT as the integer behind datetime64[D]
 
 
 class _DayTable:
@@ -64,7 +63,7 @@ class _DayTable:
 
     def _answer(self, days: np.ndarray) -> list:
         ints = days.astype(np.int64)
-        nat = ints == _NAT_INT
+        nat = ints == NAT_INT
         some_nat = bool(nat.any())
         real = ints[~nat] if some_nat else ints
         if not len(real):
@@ -104,7 +103,7 @@ class _DayTable:
     def _one_by_one(self, ints: list[int]) -> list:
         out = []
         for value in ints:
-            if value == _NAT_INT:
+            if value == NAT_INT:
                 out.append(None)
                 continue
             if value not in self.seen:
