@@ -38,7 +38,7 @@ def _run(path: Path, fast: bool, monkeypatch, config: Config | None = None):
 
 def _key(results) -> tuple:
     return (
-        [f.model_dump() for f in results.findings],
+        [f.as_dict() for f in results.findings],
         results.not_evaluated,
         results.problems,
         [(f.path, f.kind, f.rows, f.notes) for f in results.files],

@@ -20,10 +20,26 @@ from codecheck.rules import Rule
 
 @dataclass
 class Registry:
+    """The rules, readers and output formats of every plugin. Readers and formats are asked of
+    the plugins when first wanted: `codecheck rules` imports no reader and no formatter."""
+
     plugins: pluggy.PluginManager
     rules: dict[str, Rule] = field(default_factory=dict)
-    readers: list = field(default_factory=list)
-    formatters: dict = field(default_factory=dict)
+    _readers: list | None = field(default=None, repr=False)
+    _formatters: dict | None = field(default=None, repr=False)
+
+    @property
+    def readers(self) -> list:
+        if self._readers is None:
+            self._readers = [reader for readers in self.plugins.hook.codecheck_readers() for reader in readers or []]
+        return self._readers
+
+    @property
+    def formatters(self) -> dict:
+        if self._formatters is None:
+            self._formatters = {fmt.name: fmt for formatters in self.plugins.hook.codecheck_formatters()
+                                for fmt in formatters or []}
+        return self._formatters
 
     def rule(self, key: str) -> Rule:
         """A rule by id or name (case-insensitive)."""
@@ -70,7 +86,7 @@ def with_severity(rules: Iterable[Rule], overrides: dict[str, str]) -> list[Rule
     out = []
     for r in rules:
         level = next((lvl for sel, lvl in overrides.items() if r.matches(sel)), None)
-        out.append(r.model_copy(update={"severity": Severity.parse(level)}) if level else r)
+        out.append(r.replace(severity=Severity.parse(level)) if level else r)
     return out
 
 
@@ -98,13 +114,8 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
                 )
             owners[rule.id] = plugin_name
             if rule.origin == "codecheck" and plugin_name != "codecheck.builtin":
-                rule = rule.model_copy(update={"origin": plugin_name})
+                rule = rule.replace(origin=plugin_name)
             reg.rules[rule.id] = rule
-    for readers in pm.hook.codecheck_readers():
-        reg.readers.extend(readers or [])
-    for formatters in pm.hook.codecheck_formatters():
-        for fmt in formatters or []:
-            reg.formatters[fmt.name] = fmt
     return reg
 
 

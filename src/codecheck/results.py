@@ -344,13 +344,13 @@ class Results:
                 message = message.replace(temp, shown)
             return message
 
-        self.findings[:] = [f.model_copy(update={"path": name(f.path), "message": text(f.message)})
+        self.findings[:] = [f.replace(path=name(f.path), message=text(f.message))
                             if f.path in names or any(t in f.message for t in names) else f for f in self.findings]
         for spool in self.spools:
             spool.path = name(spool.path)
         self.problems[:] = [dataclasses.replace(p, path=text(p.path), message=text(p.message)) for p in self.problems]
         self.not_evaluated[:] = [dataclasses.replace(n, path=name(n.path)) for n in self.not_evaluated]
-        self.suppressed[:] = [dataclasses.replace(s, finding=s.finding.model_copy(update={"path": name(s.finding.path)}))
+        self.suppressed[:] = [dataclasses.replace(s, finding=s.finding.replace(path=name(s.finding.path)))
                               if s.finding.path in names else s for s in self.suppressed]
         self.skipped[:] = [name(p) for p in self.skipped]
         self.unknown_kind[:] = [name(p) for p in self.unknown_kind]

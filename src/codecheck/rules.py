@@ -8,9 +8,8 @@ example of a breach and of compliance, and the input kinds it applies to.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Callable, Iterable
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from codecheck.findings import Severity
 
@@ -31,8 +30,10 @@ DOCUMENT_KINDS = (
 INPUT_KINDS = (CASES, *DOCUMENT_KINDS)
 
 
-class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Rule:
+    """A rule: built by keyword (an unknown keyword is a TypeError naming it), frozen. A plain
+    dataclass, so that listing or running the rules does not import pydantic (issue 13)."""
 
     id: str
     """Stable code, e.g. ``CR602``; its letters say what it reads (CR case records, CD case data)."""
@@ -59,8 +60,8 @@ class Rule(BaseModel):
     """Further columns the rule consults when present. A row whose cell in any column
     the rule needs or reads cannot be read gets no finding from the rule: the
     unreadable value is reported once, as a data finding, instead of a guess."""
-    check: Callable[..., Iterable[Any]] | None = Field(default=None, exclude=True, repr=False)
-    finish: Callable[..., None] | None = Field(default=None, exclude=True, repr=False)
+    check: Callable[..., Iterable[Any]] | None = dataclasses.field(default=None, repr=False)
+    finish: Callable[..., None] | None = dataclasses.field(default=None, repr=False)
     """For a case rule that judges the whole file (a case id used on several rows, a column
     that holds no readable value): called once after the file's last batch with
     ``(ctx, emit_at)``, where ``emit_at(row, message, *, case_id=None, column=None, severity=None)``
@@ -68,7 +69,7 @@ class Rule(BaseModel):
     default: bool = True
     """False for opt-in rules (e.g. informational summaries): they run only when
     selected by their exact id or name, or with ``--select ALL``."""
-    statements: tuple[Any, ...] = Field(default=(), exclude=True, repr=False)
+    statements: tuple[Any, ...] = dataclasses.field(default=(), repr=False)
     """For a document rule that reads statements: which (filters with ``matches(statement)``),
     so ``--format statements`` can say which rules used each statement."""
     together: bool = False
@@ -81,6 +82,21 @@ class Rule(BaseModel):
     at the end of a file's output); False for one that points at what is there."""
     origin: str = "codecheck"
     """Which plugin registered it."""
+
+    def __post_init__(self) -> None:
+        # What a plugin author may pass loosely: a list for a tuple, a severity by name.
+        for name in ("kinds", "code_items", "columns", "reads", "statements"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                if isinstance(value, str) or not isinstance(value, Iterable):
+                    raise TypeError(f"rule {self.id}: {name} must be a list or tuple, not {type(value).__name__}")
+                object.__setattr__(self, name, tuple(value))
+        if not isinstance(self.severity, Severity):
+            object.__setattr__(self, "severity", Severity.parse(self.severity))
+
+    def replace(self, **changes: Any) -> "Rule":
+        """A copy with some fields changed (a severity from the configuration, the plugin that registered it)."""
+        return dataclasses.replace(self, **changes)
 
     def words(self) -> str:
         """The Code's own words for this rule's provision."""

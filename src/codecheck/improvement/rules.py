@@ -167,7 +167,7 @@ FORM = "self_assessment"
 def _together(**kw) -> Callable[[Callable], Rule]:
     def wrap(fn: Callable) -> Rule:
         rule = _rule(**kw)(fn)
-        return rule.model_copy(update={"kinds": (KIND, FORM), "together": True})
+        return rule.replace(kinds=(KIND, FORM), together=True)
 
     return wrap
 
