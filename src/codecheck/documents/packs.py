@@ -33,7 +33,10 @@ about what residents are told (sections 1-3, 5-7) and info for the landlord's ow
 (4, 8, 9) (:func:`omission_severity`).
 
 A pack that cannot be read or is invalid is a :class:`ConfigError` naming the file, the key
-path and the line. Each rule's patterns are compiled once, when its pack is loaded, and every
+path and the line. The specs are plain dataclasses: a user's pack (and, in the test suite, each
+shipped pack) is validated by pydantic, imported then; the shipped packs are built straight from
+their data at start-up, without pydantic (:func:`~codecheck.documents.ruletypes.base.construct`),
+the test suite checking that both give the same specs. Each rule's patterns are compiled once, when its pack is loaded, and every
 rule of a document reads the one :class:`~codecheck.documents.matching.Text` and the one
 reading of its statements made for it.
 """
@@ -45,17 +48,26 @@ import re
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from codecheck import yamlfile
 from codecheck.errors import ConfigError
 from codecheck.findings import Severity
 from codecheck.rules import DOCUMENT_KINDS, Rule
 
-from .ruletypes import MODULES, BaseSpec, Check, RuleSpec, SpecError, build_check, keys_of
+from .ruletypes import (
+    MODULES,
+    BaseSpec,
+    Check,
+    RuleSpec,
+    SpecError,
+    build_check,
+    keys_of,
+)
+from ..plain import Unbuilt, construct
 from .vocabulary import rules_directory
 
 PACK_FOLDERS = ("letters", "policy", "reports")
@@ -63,9 +75,9 @@ RULE_ID = re.compile(r"^[A-Z]+[0-9]+[A-Z]?$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = tuple(DOCUMENT_KINDS)
 
-class Pack(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
+@dataclass(kw_only=True)
+class Pack:
     kinds: list[str] | None = None
     rules: dict[str, RuleSpec]
 
@@ -126,6 +138,10 @@ def _fail(name: str, root: yaml.Node | None, loc: tuple[Any, ...], message: str)
 
 def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
     loc = tuple(error["loc"])
+    loc = tuple(  # `from` in the file is the field `from_` (an allow entry's)
+        "from" if part == "from_" and i > 1 and isinstance(loc[i - 1], int) and loc[i - 2] == "allow" else part
+        for i, part in enumerate(loc)
+    )
     rule_type = None
     if len(loc) > 2 and loc[0] == "rules" and loc[2] in MODULES:  # the union's tag: not a key in the file
         rule_type, loc = loc[2], loc[:2] + loc[3:]
@@ -134,9 +150,9 @@ def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         return (*loc, "type"), f"unknown rule type {tag!r}; use one of {', '.join(MODULES)}"
     if error["type"] == "union_tag_not_found":
         return (*loc, "type"), "field required"
-    if error["type"] == "missing":
+    if error["type"] in ("missing", "missing_keyword_only_argument"):
         return loc, "field required"
-    if error["type"] == "extra_forbidden":
+    if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         key = loc[-1] if loc else None
         if rule_type is not None and len(loc) == 3 and any(key in keys_of(t) for t in MODULES):
             return loc, f"not a key of a {rule_type} rule"
@@ -193,6 +209,103 @@ def _validate_rule(rule_id: str, spec: BaseSpec, pack_kinds: list[str] | None, t
         raise _PackError((*base, *exc.loc), exc.message) from None
 
 
+# -- building or validating a pack --------------------------------------------------------------
+
+
+def _prepared(module: ModuleType, rule: dict[str, Any]) -> dict[str, Any]:
+    """A rule's data with its keys named as its fields (``from`` is ``from_``: see timescale)."""
+    renamed = getattr(module, "renamed", None)
+    return renamed(rule) if renamed is not None else rule
+
+
+def _construct_pack(data: dict[str, Any]) -> Pack:
+    """A trusted (shipped) pack built from its data without pydantic; :class:`Unbuilt` if it
+    does not fit (then it is validated, to say what is wrong)."""
+    if not set(data) <= {"kinds", "rules"}:
+        raise Unbuilt("pack")
+    kinds, rules = data.get("kinds"), data.get("rules")
+    if kinds is not None and (type(kinds) is not list or any(type(k) is not str for k in kinds)):
+        raise Unbuilt("kinds")
+    if type(rules) is not dict:
+        raise Unbuilt("rules")
+    specs: dict[str, Any] = {}
+    for rule_id, rule in rules.items():
+        tag = rule.get("type") if type(rule) is dict else None
+        if type(rule_id) is not str or type(tag) is not str or tag not in MODULES:
+            raise Unbuilt(str(rule_id))
+        module = MODULES[tag]
+        specs[rule_id] = construct(module.Spec, _prepared(module, rule))
+    return Pack(kinds=list(kinds) if kinds is not None else None, rules=specs)
+
+
+class _Invalid(Exception):
+    def __init__(self, errors: list[dict[str, Any]]):
+        self.errors = errors
+
+
+@functools.cache
+def _adapter(spec_class: type) -> Any:
+    """The pydantic validator of one rule type (built once: building one costs milliseconds)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(spec_class)
+
+
+def _validate_spec(rule_id: Any, rule: Any, trusted: bool) -> tuple[Any, list[dict[str, Any]]]:
+    """One rule validated by its type's schema: the spec, or the errors (pydantic's, their
+    locations from the pack's root, the rule type after the rule id as a tagged union has it)."""
+    from pydantic import ValidationError
+
+    base = ("rules", rule_id)
+    if not isinstance(rule, dict):
+        return None, [{"type": "model_attributes_type", "loc": base, "input": rule,
+                       "msg": "Input should be a valid dictionary or object to extract fields from"}]
+    if "type" not in rule:
+        return None, [{"type": "union_tag_not_found", "loc": base, "input": rule, "msg": "field required"}]
+    tag = rule["type"]
+    module = MODULES.get(tag) if isinstance(tag, str) else None
+    if module is None:
+        return None, [{"type": "union_tag_invalid", "loc": base, "input": rule, "ctx": {"tag": str(tag)},
+                       "msg": "unknown rule type"}]
+    try:
+        spec = _adapter(module.Spec).validate_python(_prepared(module, rule), context={"trusted": trusted})
+    except ValidationError as exc:
+        return None, [{**e, "loc": (*base, tag, *e["loc"])} for e in exc.errors()]
+    return spec, []
+
+
+def _validate_pack(data: dict[str, Any], trusted: bool) -> Pack:
+    """A pack validated in full (pydantic, one rule type at a time); :class:`_Invalid` with every
+    problem found, in the order of the pack's keys (kinds, rules, then any unknown key)."""
+    errors: list[dict[str, Any]] = []
+    kinds = data.get("kinds")
+    if kinds is not None:
+        if not isinstance(kinds, list):
+            errors.append({"type": "list_type", "loc": ("kinds",), "input": kinds, "msg": "Input should be a valid list"})
+        else:
+            errors += [{"type": "string_type", "loc": ("kinds", i), "input": kind, "msg": "Input should be a valid string"}
+                       for i, kind in enumerate(kinds) if not isinstance(kind, str)]
+    specs: dict[str, Any] = {}
+    rules = data.get("rules")
+    if "rules" not in data:
+        errors.append({"type": "missing", "loc": ("rules",), "input": data, "msg": "Field required"})
+    elif not isinstance(rules, dict):
+        errors.append({"type": "dict_type", "loc": ("rules",), "input": rules, "msg": "Input should be a valid dictionary"})
+    else:
+        for rule_id, rule in rules.items():
+            if not isinstance(rule_id, str):
+                errors.append({"type": "string_type", "loc": ("rules", rule_id, "[key]"), "input": rule_id,
+                               "msg": "Input should be a valid string"})
+            spec, problems = _validate_spec(rule_id, rule, trusted)
+            errors += problems
+            specs[rule_id] = spec
+    errors += [{"type": "extra_forbidden", "loc": (key,), "input": data[key], "msg": "Extra inputs are not permitted"}
+               for key in data if key not in ("kinds", "rules")]
+    if errors:
+        raise _Invalid(errors)
+    return Pack(kinds=list(kinds) if kinds is not None else None, rules=specs)
+
+
 # -- loading -------------------------------------------------------------------------------
 
 
@@ -204,19 +317,27 @@ class LoadedPack:
 
 def load_pack(path: Path | Traversable, trusted: bool = False) -> LoadedPack:
     """Read and check one pack file. `trusted` (the shipped packs, validated in full by the test
-    suite) leaves compiling its patterns until a rule first reads a document."""
+    suite) builds its specs without pydantic and leaves compiling its patterns until a rule first
+    reads a document."""
     name, root, data = yamlfile.load_mapping(path, "kinds and rules")
     try:
         _duplicate_keys(root)
     except _PackError as exc:
         raise _fail(name, root, exc.loc, exc.message) from None
-    try:
-        pack = Pack.model_validate(data, context={"trusted": trusted})
-    except ValidationError as exc:
-        errors = exc.errors()
-        loc, message = _describe(errors[0])
-        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-        raise _fail(name, root, loc, message + more) from None
+    pack: Pack | None = None
+    if trusted:
+        try:
+            pack = _construct_pack(data)
+        except Unbuilt:
+            pass  # validated below, to say what is wrong
+    if pack is None:
+        try:
+            pack = _validate_pack(data, trusted)
+        except _Invalid as exc:
+            errors = exc.errors
+            loc, message = _describe(errors[0])
+            more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+            raise _fail(name, root, loc, message + more) from None
     if pack.kinds is not None:
         for i, kind in enumerate(pack.kinds):
             if kind not in KINDS:

@@ -1,26 +1,31 @@
 """What every document rule type shares: the keys of a rule, patterns, statements, messages.
 
-A rule type is a module of this package with a ``Spec`` (the pydantic schema of its keys,
-on top of :class:`BaseSpec`) and ``build(spec)``, which returns the rule's check. The
-schema checks a rule's shape and each pattern (fragments of the shared vocabulary
-expanded, compiled, never matching empty text); ``Spec.validate_keys`` checks what
-depends on several keys, naming the key that is wrong (:class:`SpecError`).
+A rule type is a module of this package with a ``Spec`` (a dataclass of its keys, on top of
+:class:`BaseSpec`) and ``build(spec)``, which returns the rule's check. The specs are plain
+dataclasses: pydantic is imported only to validate an untrusted pack (a user's, or the shipped
+packs in the test suite), which checks a rule's shape and each pattern (fragments of the shared
+vocabulary expanded, compiled, never matching empty text); the shipped packs are built straight
+from their data at start-up (:func:`construct`). ``Spec.validate_keys`` checks what depends on
+several keys, naming the key that is wrong (:class:`SpecError`).
 """
 
 from __future__ import annotations
 
 import re
 import string
-from typing import Annotated, Any, Callable, ClassVar, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
-
+from ...plain import Unbuilt
 from ..matching import compile_pattern
 from ..model import Document
 from ..vocabulary import UnknownFragment, expand
 
 Emit = Callable[..., None]
 Check = Callable[[Document, Any, Emit], None]
+
+#: What pydantic reads from a stdlib dataclass: unknown keys are errors.
+FORBID_EXTRA: dict[str, Any] = {"extra": "forbid"}
 
 
 class SpecError(Exception):
@@ -31,7 +36,7 @@ class SpecError(Exception):
         self.loc, self.message = loc, message
 
 
-def _pattern(value: str, info: ValidationInfo) -> str:
+def _pattern(value: str, info: Any) -> str:
     """A rule pattern, its ``{fragments}`` expanded; an error says what is wrong with it.
 
     The shipped packs are loaded as trusted (validation context ``{"trusted": True}``): their
@@ -60,17 +65,40 @@ def _some(values: list[str]) -> list[str]:
     return values
 
 
-Pattern = Annotated[str, AfterValidator(_pattern)]
-"""One pattern: a regular expression over normalised text, vocabulary fragments allowed."""
-Patterns = Annotated[list[Pattern], AfterValidator(_some)]
-"""A non-empty list of patterns; one matching is enough."""
+if TYPE_CHECKING:
+    Pattern = str
+    Patterns = list[str]
+else:
+
+    class Pattern(str):
+        """One pattern: a regular expression over normalised text, vocabulary fragments allowed.
+        Only an annotation: a validated pattern is a plain ``str``, its fragments expanded."""
+
+        @classmethod
+        def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+            from pydantic_core import core_schema
+
+            return core_schema.with_info_after_validator_function(_pattern, core_schema.str_schema())
+
+    class Patterns(list):
+        """A non-empty list of patterns; one matching is enough. Only an annotation: a validated
+        list of patterns is a plain ``list``."""
+
+        @classmethod
+        def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+            from pydantic_core import core_schema
+
+            return core_schema.no_info_after_validator_function(
+                _some, core_schema.list_schema(handler.generate_schema(Pattern))
+            )
 
 
-class Says(BaseModel):
+@dataclass(kw_only=True)
+class Says:
     """Which statements (:mod:`codecheck.documents.statements`) a rule reads: by kind, and
     for timescales by step and stage (``unknown``: the sentence and its heading name none)."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
 
     kind: Literal[
         "timescale", "extra_stage", "third_stage", "stage2_handler", "escalation_condition", "ombudsman_wait",
@@ -94,10 +122,11 @@ class Says(BaseModel):
         return self.negated is None or statement.negated == self.negated
 
 
-class BaseSpec(BaseModel):
+@dataclass(kw_only=True)
+class BaseSpec:
     """The keys of every document rule."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
     """The placeholders its message may use."""
@@ -152,3 +181,27 @@ def quoted(sentence: str, width: int = 160) -> str:
     """A sentence as a finding quotes it: without a list bullet, at most `width` characters."""
     text = re.sub(r"^[\s\u2022\u25cf\u25aa*>-]+", "", " ".join(sentence.split()))
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+# -- building specs from trusted data (no pydantic): codecheck.plain.construct ---------------------
+
+
+def _trusted_pattern(value: Any) -> str:
+    """A shipped pack's pattern as validating it gives (fragments expanded; compiled when first used)."""
+    if type(value) is not str or not value.strip():
+        raise Unbuilt("pattern")
+    try:
+        return expand(value)
+    except UnknownFragment:
+        raise Unbuilt("pattern") from None
+
+
+def _trusted_patterns(value: Any) -> list[str]:
+    if type(value) is not list or not value:
+        raise Unbuilt("patterns")
+    return [_trusted_pattern(v) for v in value]
+
+
+if not TYPE_CHECKING:
+    Pattern.__plain__ = staticmethod(_trusted_pattern)
+    Patterns.__plain__ = staticmethod(_trusted_patterns)

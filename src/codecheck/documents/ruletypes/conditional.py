@@ -9,6 +9,7 @@ one finding at the first ``if_any`` match.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from ..matching import compile_set, document_text
@@ -16,6 +17,7 @@ from ..model import Document
 from .base import BaseSpec, Check, Emit, Patterns, fmt
 
 
+@dataclass(kw_only=True)
 class Spec(BaseSpec):
     FIELDS: ClassVar[tuple[str, ...]] = ("match",)
 

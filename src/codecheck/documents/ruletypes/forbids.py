@@ -12,6 +12,7 @@ Prefer a ``statement`` rule where the statement layer reads what the sentence sa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from ..matching import compile_matcher, compile_set, document_text
@@ -19,6 +20,7 @@ from ..model import Document
 from .base import BaseSpec, Check, Emit, Patterns, fmt
 
 
+@dataclass(kw_only=True)
 class Spec(BaseSpec):
     FIELDS: ClassVar[tuple[str, ...]] = ("match",)
 

@@ -11,6 +11,7 @@ markings such as "[OFFICIAL]".
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from ..matching import document_text
@@ -19,6 +20,7 @@ from .base import BaseSpec, Check, Emit, fmt
 from .forbids import overlapping
 
 
+@dataclass(kw_only=True)
 class Spec(BaseSpec):
     FIELDS: ClassVar[tuple[str, ...]] = ("match",)
 

@@ -21,13 +21,22 @@ needs every ``all_of`` group in one sentence; ``names`` says what each group is,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from ..matching import Matcher, PatternSet, Text, compile_matcher, compile_set, document_text
+from ..matching import (
+    Matcher,
+    PatternSet,
+    Text,
+    compile_matcher,
+    compile_set,
+    document_text,
+)
 from ..model import Document
 from .base import BaseSpec, Check, Emit, Pattern, Patterns, Says, SpecError, fmt
 
 
+@dataclass(kw_only=True)
 class Spec(BaseSpec):
     FIELDS: ClassVar[tuple[str, ...]] = ("missing",)
     REPORTS: ClassVar[str] = "omission"

@@ -10,12 +10,14 @@ What each kind of statement is: :mod:`codecheck.documents.statements`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from ..model import Document
 from .base import BaseSpec, Check, Emit, Says, fmt, quoted
 
 
+@dataclass(kw_only=True)
 class Spec(BaseSpec):
     FIELDS: ClassVar[tuple[str, ...]] = ("match",)
 

@@ -35,23 +35,24 @@ sentences under a heading that matches.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..matching import PatternSet, compile_set, document_text
 from ..model import Document
-from .base import BaseSpec, Check, Emit, Patterns, Says, SpecError, fmt
+from .base import FORBID_EXTRA, BaseSpec, Check, Emit, Patterns, Says, SpecError, fmt
 
 
-class Allow(BaseModel):
-    """A higher limit for the statements (or sentences) it fits."""
+@dataclass(kw_only=True)
+class Allow:
+    """A higher limit for the statements (or sentences) it fits. ``from`` in a pack is ``from_``
+    here (:func:`renamed`)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
 
     max_working_days: int
     # reading statements
-    from_: list[Literal["receipt", "acknowledgement", "request"]] | None = Field(default=None, alias="from")
+    from_: list[Literal["receipt", "acknowledgement", "request"]] | None = None
     stage: Literal[1, 2, "unknown"] | None = None
     complex_cases: bool | None = None
     total: bool | None = None
@@ -59,6 +60,23 @@ class Allow(BaseModel):
     when: Patterns | None = None
 
 
+#: Keys of a pack that are not the names of their fields (``from`` is a Python keyword).
+ALIASES = {"from": "from_"}
+
+
+def renamed(rule: dict[str, Any]) -> dict[str, Any]:
+    """A timescale rule's data with ``from`` in its ``allow`` entries written ``from_``, the
+    field's name (before it is validated or built)."""
+    allow = rule.get("allow")
+    if type(allow) is not list or not any(type(a) is dict and "from" in a and "from_" not in a for a in allow):
+        return rule
+    entries = [
+        {ALIASES.get(k, k): v for k, v in a.items()} if type(a) is dict and "from_" not in a else a for a in allow
+    ]
+    return {**rule, "allow": entries}
+
+
+@dataclass(kw_only=True)
 class Spec(BaseSpec):
     FIELDS: ClassVar[tuple[str, ...]] = ("match", "amount", "days", "max")
 
@@ -81,12 +99,12 @@ class Spec(BaseSpec):
             if self.reads.kind != "timescale" or self.reads.step is None:
                 raise SpecError(("reads",), "a timescale rule reads timescale statements of one step")
             for key in ("unless", "read_heading", "unless_heading"):
-                if key in self.model_fields_set:
+                if getattr(self, key) is not None:
                     raise SpecError((key,), "not a key of a timescale rule that reads statements")
         for i, allow in enumerate(self.allow or []):
             if allow.max_working_days < 1:
                 raise SpecError(("allow", i, "max_working_days"), "must be a positive number of working days")
-            statement_keys = {"from_", "stage", "complex_cases", "total"} & allow.model_fields_set
+            statement_keys = [k for k in ("from_", "stage", "complex_cases", "total") if getattr(allow, k) is not None]
             if self.reads is not None and allow.when is not None:
                 raise SpecError(("allow", i, "when"), "use from, stage, complex_cases or total with reads")
             if self.reads is None and (allow.when is None or statement_keys):
