@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from codecheck.cli import main
 from codecheck.columns import COLUMNS
-from codecheck.config import Config, load_config
+from codecheck.config import Config, config_json, config_keys, load_config
 from codecheck.starter import starter_config
 from codecheck.values import parse_date
 
@@ -28,14 +28,14 @@ def test_init_writes_a_config_that_loads_as_the_defaults(tmp_path, monkeypatch):
     written = tmp_path / "codecheck.yaml"
     config = load_config(cwd=tmp_path)
     assert config.source == str(written)
-    assert config.model_dump() == Config().model_dump()
+    assert config_json(config) == config_json(Config())
 
 
 def test_every_key_is_written_with_a_comment_above_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     CliRunner().invoke(main, ["init"])
     text = (tmp_path / "codecheck.yaml").read_text(encoding="utf-8")
-    keys = [n for n, f in Config.model_fields.items() if not f.exclude]
+    keys = config_keys()
     assert set(yaml.safe_load(text)) == set(keys)
     lines = text.splitlines()
     for key in keys:
@@ -149,7 +149,9 @@ def test_init_from_a_landlords_export_maps_its_headers_and_the_check_runs(tmp_pa
     assert re.search(r'received_date: "Date Received" +# \d+%: \d+% name match, 300 of 300 values are dates', text)
     # the rest of the starter file is there, every key at its default
     assert config.date_order == "dmy"  # the fixture's dates say so (28/03/2024)
-    assert config.model_dump(exclude={"columns", "date_order"}) == Config().model_dump(exclude={"columns", "date_order"})
+    mapped = {"columns", "date_order"}
+    assert {k: v for k, v in config_json(config).items() if k not in mapped} == \
+        {k: v for k, v in config_json(Config()).items() if k not in mapped}
     assert "# Excel workbooks (.xlsx): the sheet holding the cases" in text
 
     code, report = _check(export, tmp_path / "codecheck.yaml")

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from codecheck import config as config_module
-from codecheck.config import Config
+from codecheck.config import Config, config_json, config_keys
 
 FILE_NAME = "codecheck.yaml"
 
@@ -111,7 +111,7 @@ def _attribute_docs() -> dict[str, str]:
 
 
 def _default_yaml(name: str) -> str:
-    dumped = Config().model_dump(mode="json")[name]
+    dumped = config_json(Config())[name]
     text = yaml.safe_dump({name: dumped}, default_flow_style=True, sort_keys=False, width=1000).strip()
     # safe_dump in flow style wraps a mapping in braces: {key: value}
     return text[1:-1] if text.startswith("{") and text.endswith("}") else text
@@ -129,7 +129,7 @@ def starter_config(values: dict[str, str] | None = None, head: str = HEAD) -> st
     follow the key's own comment, e.g. ``{"date_order": "# month first: 10/23/2024\ndate_order: mdy"}``.
     """
     values = values or {}
-    fields = {n: f for n, f in Config.model_fields.items() if not f.exclude}
+    fields = config_keys()
     order = [n for n in COMMENTS if n in fields] + [n for n in fields if n not in COMMENTS]
     docs = _attribute_docs()
     parts = [head]

@@ -74,7 +74,7 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
         for config, inputs in configs_for(stdin.discover(paths), config_path):
             inputs = stdin.inputs(inputs)
             if region:
-                config = config.model_copy(update={"region": region})
+                config = config.replace(region=region)
             rules = registry.select(split_list(select) or config.select, split_list(ignore) + config.ignore, config.severity)
             if not rules:
                 raise UsageError("no rules left to run after --select/--ignore")

@@ -100,7 +100,7 @@ def report(paths, period, homes, annual, fmt, output, as_of, config_path, region
     try:
         config = load_config(config_path)
         if region:
-            config = config.model_copy(update={"region": region})
+            config = config.replace(region=region)
         homes = _homes(homes) if homes else getattr(config, "homes", None)
         refuse_overwriting_inputs([("-o", output)], [*paths, *config_files(config_path, config)],
                                   walked=lambda child: not _excluded(child, config.exclude))

@@ -35,8 +35,10 @@ def config_for(upload: Upload, base: Config | None = None) -> Config:
     base = base or Config()
     if upload.columns is None and upload.date_order is None:
         return base
-    mapped = Config.model_validate({"columns": upload.columns or {}, "date_order": upload.date_order})
-    return base.model_copy(update={"columns": mapped.columns, "date_order": mapped.date_order})
+    from codecheck.config import validate_config
+
+    mapped = validate_config({"columns": upload.columns or {}, "date_order": upload.date_order}, "the mapping")
+    return base.replace(columns=mapped.columns, date_order=mapped.date_order)
 
 
 def run_checks(uploads: list[Upload], as_of: dt.date, base: Config | None = None) -> Results:
