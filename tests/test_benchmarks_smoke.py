@@ -59,10 +59,12 @@ def test_document_evaluation_scores_a_corpus_against_a_baseline(tmp_path):
 
 
 def test_startup_benchmark_smoke():
-    """bench_startup.py (issue 13): both commands, each against `python -c pass`; --against times
-    another version of the package in the same rounds."""
+    """bench_startup.py (issue 13): the three commands, each against `python -c pass`; --against
+    times another version of the package in the same rounds; --breakdown says pydantic was not
+    imported by `codecheck rules`."""
     out = run("benchmarks/bench_startup.py", "--runs", "1", "--against", str(ROOT / "src"), "--breakdown")
-    for name in ("python -c pass", "codecheck rules", "codecheck ack.md --kind stage1_ack"):
+    for name in ("python -c pass", "codecheck rules", "codecheck ack.md --kind stage1_ack",
+                 "codecheck repo/ack.md (with codecheck.yaml)", "stage1_ack, no cache"):
         assert name in out
-    assert out.count(f"[{ROOT / 'src'}]") == 2 and out.count("more than python -c pass") == 4
-    assert "importing pydantic" in out and "pydantic model classes" in out
+    assert out.count(f"[{ROOT / 'src'}]") == 3 and out.count("more than python -c pass") == 7
+    assert "the registry" in out and "pydantic imported: no" in out

@@ -162,20 +162,24 @@ try:
 except SystemExit as exc:
     code = exc.code
 heavy = sorted(m for m in ("numpy", "holidays", "pyarrow", "openpyxl", "pdfplumber", "pypdfium2", "docx",
-                          "defusedxml", "starlette", "rapidfuzz") if m in sys.modules)
+                          "defusedxml", "starlette", "rapidfuzz", "pydantic") if m in sys.modules)
 print("HEAVY", ",".join(heavy), "EXIT", code, file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize("args", [["rules"], ["explain", "6.2"], ["letters/reply.md"], ["letters/reply.md", "-v"]])
-def test_a_quick_command_does_not_load_what_it_does_not_use(repo, args):
+@pytest.mark.parametrize("args, allowed", [
+    (["rules"], ""), (["explain", "6.2"], "pydantic"), (["letters/reply.md"], ""), (["letters/reply.md", "-v"], ""),
+])
+def test_a_quick_command_does_not_load_what_it_does_not_use(repo, args, allowed):
     """The start-up time a pre-commit hook pays on every commit (issue 13): listing the rules or
-    checking a Markdown letter never loads numpy, the bank holidays, nor a PDF, DOCX or Excel
-    reader. (Timings are printed by benchmarks/bench_startup.py, never asserted: shared machines.)"""
+    checking a Markdown letter (with the repository's codecheck.yaml) never loads numpy, the bank
+    holidays, a PDF, DOCX or Excel reader, nor pydantic (the shipped packs and a well-formed
+    configuration are built without it; `explain` reads the Code catalogue, which is validated).
+    (Timings are printed by benchmarks/bench_startup.py, never asserted: shared machines.)"""
     done = subprocess.run([sys.executable, "-c", _IMPORTED, *args], cwd=repo, capture_output=True, text=True,
                           timeout=120)
     line = [x for x in done.stderr.splitlines() if x.startswith("HEAVY")][-1]
-    assert line.split()[1] == "EXIT", line  # nothing heavy before "EXIT"
+    assert line.split()[1] == (allowed or "EXIT"), line  # nothing heavy before "EXIT"
     assert done.stdout.strip(), done.stderr
 
 

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
 
+from . import compiled
 from .model import PARTS, Block, Document
 from .textfile import is_list_item
 
@@ -289,6 +290,12 @@ def _compile_plain(tree) -> re.Pattern[str] | None:
     """A parsed pattern (:func:`_tree`) compiled without IGNORECASE for plain text
     (:func:`_is_plain`): the same matches there as the pattern compiled with it. None if
     not possible. (Changes the tree's flags: parse it afresh for anything else.)"""
+    args = _plain_args(tree)
+    return compiled.from_args(args) if args is not None else None
+
+
+def _plain_args(tree) -> "compiled.Args | None":
+    """:func:`_compile_plain`'s pattern as the data that compiles it (kept in the cache)."""
     if tree is None:
         return None
     try:
@@ -297,7 +304,9 @@ def _compile_plain(tree) -> re.Pattern[str] | None:
             return None
         plain = _sre_parser.SubPattern(tree.state, folded)
         tree.state.flags &= ~re.IGNORECASE
-        return _sre_compiler.compile(plain, 0)
+        args = compiled.compile_args(plain, 0)
+        compiled.from_args(args)  # raises here, not in a search, if the private compiler changed
+        return args
     except Exception:  # noqa: BLE001 - the private compiler changed: no speed-up
         return None
 
@@ -484,7 +493,7 @@ class Matcher:
                 each = [m.prefixes for m in self._parts]
                 self._prefixes = None if any(p is None for p in each) else _minimal({p for ps in each for p in ps})  # type: ignore[union-attr]
             else:
-                self._prefixes = _prefixes(_tree(self.source))  # parsed afresh: _compile_plain changed the first tree
+                self._prefixes = _cached_prefixes(self.source)
         return self._prefixes  # type: ignore[return-value]
 
     def pick(self, plain: bool) -> re.Pattern[str]:
@@ -495,17 +504,49 @@ class Matcher:
         return self.pick(_is_plain(string)).search(string) is not None
 
 
+def _cached_prefixes(source: str) -> tuple[str, ...] | None:
+    """:func:`_prefixes` of a pattern source, kept between runs (:mod:`.compiled`)."""
+    cache, key = compiled.store(), ("prefixes", source)
+    found = cache.get(key)
+    if isinstance(found, tuple) and found and found[0] == "ok":
+        return found[1]
+    prefixes = _prefixes(_tree(source))  # parsed afresh: _compile_plain changed the first tree
+    cache.put(key, ("ok", prefixes))
+    return prefixes
+
+
 @lru_cache(maxsize=4096)
 def compile_matcher(pattern: str) -> Matcher:
-    """A rule pattern as a :class:`Matcher`. Raises re.error if it is not a regex."""
+    """A rule pattern as a :class:`Matcher`. Raises re.error if it is not a regex.
+
+    What compiling works out is kept between runs (:mod:`.compiled`), keyed by the pattern's
+    source: a shipped pattern is compiled once per machine, then rebuilt from its code."""
     source = _source(pattern)
+    cache = compiled.store()
+    entry = cache.get(source)
+    if entry is not None:
+        try:
+            joinable, plain_args, regex_args = entry
+            plain = compiled.from_args(plain_args) if plain_args is not None else None
+            regex = compiled.from_args(regex_args) if regex_args is not None else None
+            if plain is not None or regex is not None:
+                return Matcher(source, regex, plain, _UNKNOWN, bool(joinable))
+        except Exception:  # noqa: BLE001 - an entry this Python cannot use: compile afresh
+            pass
+        cache.forget(source)
     tree = _tree(source)
     joinable = _joinable(tree) and not _GLOBAL_FLAGS.match(source)
-    plain = _compile_plain(tree)  # (changes the tree)
+    plain_args = _plain_args(tree)  # (changes the tree)
     # Without a plain copy (a pattern we cannot read, or that does not fold) the case-insensitive
     # pattern is compiled now: it is the one every search uses, and it raises re.error for a
     # pattern that is not a regular expression.
-    regex = compile_pattern(pattern) if plain is None else None
+    regex = compile_pattern(pattern) if plain_args is None else None
+    regex_args = None
+    if regex is not None and compiled.available():
+        regex_args = compiled.compile_args(source, re.IGNORECASE)
+    if plain_args is not None or regex_args is not None:
+        cache.put(source, (joinable, plain_args, regex_args))
+    plain = compiled.from_args(plain_args) if plain_args is not None else None
     return Matcher(source, regex, plain, _UNKNOWN, joinable)
 
 
@@ -514,10 +555,23 @@ def _join(matchers: tuple[Matcher, ...]) -> Matcher | None:
     compile). A match of it is a match of one of them, so it starts with one of their
     prefixes."""
     source = "|".join(f"(?:{m.source})" for m in matchers)
-    tree = _tree(source)
-    if tree is None:
-        return None
-    joined = Matcher(source, None, _compile_plain(tree))
+    cache, key = compiled.store(), ("joined", source)
+    found = cache.get(key)
+    plain = None
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == "ok":
+        try:
+            plain = compiled.from_args(found[1]) if found[1] is not None else None
+        except Exception:  # noqa: BLE001
+            cache.forget(key)
+            found = None
+    if not (isinstance(found, tuple) and len(found) == 2):
+        tree = _tree(source)
+        if tree is None:
+            return None
+        args = _plain_args(tree)
+        cache.put(key, ("ok", args))
+        plain = compiled.from_args(args) if args is not None else None
+    joined = Matcher(source, None, plain)
     joined._parts = matchers
     return joined
 
