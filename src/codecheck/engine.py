@@ -621,7 +621,7 @@ def _month_first_cell(batch: CaseBatch) -> "tuple[str, int, str] | None":
     for cell in batch.unreadable:
         if cell.column not in DATE_COLUMNS:
             continue
-        value = batch.text(cell.column)[cell.index]
+        value = batch.cell(cell.column, cell.index)
         if value.strip() == example:
             return cell.column, batch.rows[cell.index], value.strip()
     return None

@@ -88,9 +88,20 @@ class CaseBatch:
             return _stripped(self.cells[column])
         return coded.spread(coded.dictionary.text_values(self._strips(coded)))
 
+    def cell(self, column: str, index: int) -> str:
+        """One cell of ``text(column)``, without making the whole column a list of strings."""
+        coded = self._coded(column) if column in self.cells else None
+        if coded is None or f"text {column}" in self._typed:
+            return self.text(column)[index]
+        return coded.dictionary.text_values(self._strips(coded))[coded.codes[index]]
+
     def _strips(self, coded: "Coded") -> bool:
-        """Whether ``_stripped`` strips this column: any of its values has an edge."""
-        return bool(coded.dictionary.edges()[coded.codes].any())
+        """Whether ``_stripped`` strips this column: any of its values has an edge (worked out
+        once per batch and column; none when no value of the file's dictionary has one)."""
+        if coded.strips is None:
+            edges = coded.dictionary.edges()
+            coded.strips = bool(edges.any() and edges[coded.codes].any())
+        return coded.strips
 
     def dates(self, column: str) -> np.ndarray:
         """datetime64[D]; NaT where blank, unreadable or the column is absent."""
@@ -347,6 +358,8 @@ class Coded:
 
     dictionary: ColumnDictionary
     codes: np.ndarray
+    strips: bool | None = None
+    """Whether any of these cells has a space at either end (``Records._strips``); None: not yet known."""
 
     def __len__(self) -> int:
         return len(self.codes)

@@ -102,7 +102,6 @@ def unreadable_value(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     by_column: dict[str, list] = {}
     for cell in cases.unreadable:
         by_column.setdefault(cell.column, []).append(cell)
-    ids = cases.text("case_id")
     broken = _broken(cases)
     for column in DATE_COLUMNS + YES_NO_COLUMNS:
         if not cases.has(column):
@@ -111,16 +110,15 @@ def unreadable_value(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
         cells = sorted((u for u in by_column.get(column, ()) if u.index not in broken), key=lambda u: u.index)
         if not so_far.readable and int((~cases.blank(column)).sum()) > len(cells):
             so_far.readable = True  # from here on, each cell is its own finding
-        values = cases.text(column)
         for cell in cells:
-            message = f"{column} {shown(ctx, column, values[cell.index])} {cell.why}"
+            message = f"{column} {shown(ctx, column, cases.cell(column, cell.index))} {cell.why}"
             if so_far.readable:
                 emit(cell.index, message, column=column)
                 continue
             line = cases.rows[cell.index]
             so_far.first = so_far.first or line
             so_far.last = line
-            so_far.hold(line, ids[cell.index] or None, message)
+            so_far.hold(line, cases.cell("case_id", cell.index) or None, message)
 
 
 #: (earlier, later, what the pair means): the later must not come before the earlier.
@@ -191,7 +189,6 @@ def _date_order_found(ctx: CheckContext, emit_at) -> None:
 def impossible_date_order(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     rows = cases.checkable
     pairs: dict[tuple[str, str], _PairSoFar] = ctx.state.setdefault("date order", {})
-    ids = cases.text("case_id")
     for earlier, later, meaning in ORDER:
         if not (cases.has(earlier) and cases.has(later)):
             continue
@@ -199,7 +196,7 @@ def impossible_date_order(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> No
         so_far = pairs.setdefault((earlier, later), _PairSoFar())
         so_far.both += int((rows & ~np.isnat(a) & ~np.isnat(b)).sum())
         for i in indexes(rows & (b < a)):
-            so_far.hold(cases.rows[i], ids[i] or None, f"{meaning}: {later} {d(b[i])} is before {earlier} {d(a[i])}")
+            so_far.hold(cases.rows[i], cases.cell("case_id", i) or None, f"{meaning}: {later} {d(b[i])} is before {earlier} {d(a[i])}")
     as_of = ctx.as_of64
     for column in EVENTS:
         if cases.has(column):
@@ -286,17 +283,15 @@ def duplicate_case_id(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     compliant_example="case_id and received_date filled in, one field per header, every quote closed",
 )
 def row_not_checked(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
-    ids = cases.text("case_id")
     received = cases.dates("received_date")
-    received_text = cases.text("received_date")
     for i in indexes(~cases.checkable):
         if i in cases.broken:
             why = cases.broken[i]
         elif i in cases.ragged:
             why = f"it has {cases.ragged[i]} fields but the header has {cases.header_fields}"
-        elif not ids[i]:
+        elif not cases.cell("case_id", i):
             why = "case_id is blank"
-        elif np.isnat(received[i]) and not received_text[i]:
+        elif np.isnat(received[i]) and not cases.cell("received_date", i):
             why = "received_date is blank"
         else:
             why = "received_date cannot be read"
@@ -316,17 +311,15 @@ def row_not_checked(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
 )
 def unrecognised_label(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     types = cases.record_types
-    type_text = cases.text("record_type")
     for i in indexes(cases.checkable & (types == -1)):
-        emit(i, f"record_type {shown(ctx, 'record_type', type_text[i])} is not complaint or service_request; "
+        emit(i, f"record_type {shown(ctx, 'record_type', cases.cell('record_type', i))} is not complaint or service_request; "
                 "the row is not checked as a complaint", column="record_type")
     if not cases.has("stage"):
         return
     from codecheck.checks.process import NOT_A_STAGE
 
-    labels = cases.text("stage")
     unnamed = stage_numbers(cases, ctx) == NO_STAGE
     for i in indexes(cases.complaints & unnamed & ~cases.blank("stage")):
-        label = labels[i]
+        label = cases.cell("stage", i)
         if not NOT_A_STAGE.search(" ".join(label.lower().split())):
             emit(i, f"stage {shown(ctx, 'stage', label)} is not recognised as stage 1 or stage 2", column="stage")
