@@ -145,6 +145,13 @@ FROM_CUES = {
 }
 # Words that make a time counted from the landlord's answer the resident's time to go on.
 GOING_ON = _cue(r"\b{escalate}", r"\b{stage2}", r"\b(?:ask|request|tell us|let us know|unhappy|dissatisf\w*)\b")
+# A clause that tells the resident to do something, ending at the amount: "..., let us know within".
+RESIDENT_ASKS = re.compile(
+    r"(?:^|[,;:(]\s*|\bplease\s+|\bthen\s+|\bsimply\s+)(?:please\s+)?"
+    r"(?:let us know|tell us|ask us|contact us|write to us|e-?mail us|call us|get in touch(?: with us)?"
+    r"|ask (?:for|that)|request (?:a|an|your|that|the))\b(?:(?!\b(?:we|our|will|and|then)\b)[^,;:.]){0,60}?"
+    r"\b(?:within|no later than|in)\s*$"
+)
 HEDGE = _cue(r"\b{hedge}")
 TOTAL = _cue(
     r"\bin total\b|\btotal (?:of|time)\b|\boverall\b|\baltogether\b|\bin all\b",
@@ -216,6 +223,10 @@ ESCALATION_CONDITION = _cue(
     r"\bmust be (?:made|submitted|sent|put)(?:\W+\w+){0,10}\W+(?:setting out|stating|explaining|giving) "
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bwe(?: will|'ll)? need to know\W+(?:\w+\W+){0,3}(?:why|which|what|reasons?|grounds)",
+    # told, not asked: "tell us in writing within 14 days, setting out why you are still unhappy"
+    r"(?:^|[,;:]\s*|\bplease\s+)(?:tell us|write to us|let us know|contact us|e-?mail us)\b"
+    r"(?:(?!we\b)\W*\w+){0,14}?\W+(?:setting out|explaining|stating|giving|telling us|saying) "
+    r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bescalat\w* (?:\w+\W+){0,8}by (?:\w+\W+){0,5}(?:explaining|stating|telling us|setting out|giving) "
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bonly (?:escalate|accept|consider)\w* (?:\w+ ){0,6}(?:if|where|when) you (?:\w+ ){0,3}"
@@ -444,6 +455,10 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
             step = "extend"
         elif re.search(r"\byou (?:will |would )?(?:have|get) (?:up to |a maximum of )?$", before):
             step = "escalate"  # the resident's own time: "you have 20 working days to ask for a review"
+        elif RESIDENT_ASKS.search(before):
+            # addressed to the resident: "if you are unhappy with our reply, let us know within 15
+            # working days" is the resident's time to go on, not the landlord's to respond
+            step = "escalate" if GOING_ON.search(s) else "other"
         elif STEP_CUES["extend"].search(before) and re.search(r"\bby (?:up to |a maximum of |no more than )?$", before):
             step = "extend"  # "extend the time to respond by up to 10 working days"
         elif re.search(r"\b(?:longer than|tak\w* more than|exceed\w*|beyond)\s*$", before):
