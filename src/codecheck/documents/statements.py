@@ -245,6 +245,17 @@ BEFORE_STAGE1 = _cue(
     r"\b(?:then|will|would) (?:then )?be (?:formally )?(?:logged|registered|recorded|treated|raised) "
     r"(?:as|at) (?:an? )?(?:formal )?{stage1}",
 )
+# Logged at stage 1 only when the landlord could not settle it first: "if we cannot put things right
+# within five working days, we will record your complaint as a formal stage one complaint". A
+# complaint settled in those days is never logged: a step before stage 1 under no name (5.2, 6.2).
+LOGGED_IF_UNRESOLVED = _cue(
+    r"\b(?:if|where|when|once|should) (?:we|the (?:team|officer|service))? ?(?:can ?not|can't|(?:are|is|be) unable to|"
+    r"(?:are|is|be) not able to|do not|don't|have not|haven't|could not|couldn't) (?:\w+ ){0,4}(?:resolv\w*|put (?:things|it|"
+    r"this|matters) right|sort\w*|settl\w*|fix\w*)\b[^.]{0,100}\b(?:will|would|shall) (?:then )?(?:formally )?"
+    r"(?:be )?(?:log|record|register|rais|treat|open)\w* (?:\w+ ){0,4}(?:as|at|under) (?:an? |the )?(?:formal )?"
+    r"{stage1}",
+)
+SERVICE_REQUEST = re.compile(r"\b(?:service|repairs?) requests?\b|\brequests? for (?:a )?(?:service|repairs?)\b")
 
 # The route to the Ombudsman as it was before 1 October 2022: through a "designated person"
 # (an MP, a councillor, a tenant panel) or after waiting eight weeks from the final response.
@@ -589,6 +600,9 @@ def read(text: Text, kind: str | None = None) -> Reading:
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         if INFORMAL_STEP.search(sentence.text) and (BEFORE_STAGE1.search(sentence.text) or BEFORE_STAGE1.search(following)):
             found += _one(sentence, INFORMAL_STEP, "extra_stage", value="informal step before stage 1",
+                          negated=bool(NO_EXTRA_STAGE.search(sentence.text)))
+        if LOGGED_IF_UNRESOLVED.search(sentence.text) and not SERVICE_REQUEST.search(sentence.text):
+            found += _one(sentence, LOGGED_IF_UNRESOLVED, "extra_stage", value="a step before stage 1",
                           negated=bool(NO_EXTRA_STAGE.search(sentence.text)))
         reading.statements += sorted(found, key=lambda st: st.start)
     return reading
