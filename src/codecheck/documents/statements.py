@@ -366,11 +366,25 @@ class Reading:
 KIND_STAGE = {"stage1_ack": 1, "stage1_response": 1, "stage2_ack": 2, "stage2_response": 2}
 
 
+# A stage named as the one someone had no part in: "a director who did not consider it at stage 1
+# will reply within 20 working days" is about stage 2 (6.13), not stage 1.
+NOT_THE_STAGE = re.compile(
+    r"(?:\b(?:did not|didn't|does not|doesn't|has not|hasn't|had not|hadn't|was not|wasn't|were not|weren't|"
+    r"will not|won't|not|never)\s+(?:been\s+|previously\s+|already\s+)*(?:consider|deal|dealt|handl|investigat|"
+    r"involv|look|review|work|decid|respond|answer|see|saw|seen)\w*(?:\s+\w+){0,3}?\s+(?:in|at|with|on|during)\s+"
+    r"|\b(?:no|any) (?:part|role|involvement)\s+(?:in|at|with)\s+"
+    r"|\b(?:independent of|other than|different from)\s+)(?:the\s+)?$"
+)
+
+
 def _stage_in(text: str) -> int | None:
-    """The stage a stretch of text names last (the one nearest what follows), or None."""
+    """The stage a stretch of text names last (the one nearest what follows), or None. A stage
+    named as the one someone had no part in is passed over (:data:`NOT_THE_STAGE`)."""
     last: tuple[int, int] | None = None
     for number, cue in ((1, STAGE1), (2, STAGE2)):
         for m in cue.finditer(text):
+            if NOT_THE_STAGE.search(text, max(0, m.start() - 80), m.start()):
+                continue
             if last is None or m.start() >= last[0]:
                 last = (m.start(), number)
     return last[1] if last else None
