@@ -152,6 +152,12 @@ RESIDENT_ASKS = re.compile(
     r"|ask (?:for|that)|request (?:a|an|your|that|the))\b(?:(?!\b(?:we|our|will|and|then)\b)[^,;:.]){0,60}?"
     r"\b(?:within|no later than|in)\s*$"
 )
+# Between two amounts: the second restates the first ("..., which is 15 working days from receipt",
+# "10 working days (15 from receipt)").
+RESTATED = re.compile(
+    r"(?:[,(]\s*(?:which|that)\s+(?:is|means|makes|will be|would be|comes to)\b[^,;.()]{0,30}"
+    r"|\(\s*(?:or|i\.?e\.?|that is)?[^,;.()]{0,20})$"
+)
 HEDGE = _cue(r"\b{hedge}")
 TOTAL = _cue(
     r"\bin total\b|\btotal (?:of|time)\b|\boverall\b|\baltogether\b|\bin all\b",
@@ -497,6 +503,10 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
             step = "respond"  # "within ten working days from acknowledgement": the response
         if step is None:
             step = _step_before(after[:60]) or "other"
+        if out and RESTATED.search(before):
+            # "respond within 10 working days of acknowledging it, which is no more than 15 working
+            # days from receipt": the same step counted another way, not the step named in between
+            step = out[-1].step
         stage = _stage_in(before) or _stage_in(s[: low_amount.start]) or _stage_in(after[:80])
         if stage is None and sentence.before:  # "This will be completed within ...": the sentence before says which
             stage = _stage_in(sentence.before)
