@@ -429,6 +429,21 @@ def _fewest_working_days(amount: Amount) -> int | None:
 _MONTHS = re.compile(expand(r"(?<![\w.£$-])({number}|an?|one)(?: \(\d{1,3}\))? (?:calendar )?months?\b"))
 
 
+_HOURS = re.compile(expand(r"(?<![\w.£$-])({number}|an?|one)(?: \(\d{1,3}\))?[ -](?:clear )?hours?\b"))
+
+
+def _hours(text: str) -> list[tuple[int, int, str, int]]:
+    """Amounts in hours ("within 48 hours"): (start, end, text, hours)."""
+    from .matching import parse_number
+
+    out = []
+    for m in _HOURS.finditer(text):
+        n = 1 if m.group(1).lower() in ("a", "an", "one") else parse_number(m.group(1))
+        if n:
+            out.append((m.start(), m.end(), m.group(0), n))
+    return out
+
+
 def _months(text: str) -> list[tuple[int, int, str, int]]:
     from .matching import parse_number
 
@@ -446,8 +461,9 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
     month_amounts = [
         Amount(start, end, raw, n, "months", None) for start, end, raw, n in _months(s)
     ]
+    hour_amounts = [Amount(start, end, raw, n, "hours", None) for start, end, raw, n in _hours(s)]
     amounts = [
-        a for a in sorted(amounts + month_amounts, key=lambda a: a.start)
+        a for a in sorted(amounts + month_amounts + hour_amounts, key=lambda a: a.start)
         if not NOT_A_DEADLINE_BEFORE.search(s[: a.start]) and not NOT_A_DEADLINE_AFTER.match(s[a.end :])
     ]
     if not amounts:
@@ -518,6 +534,10 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
         high = high_amount.working_days if high_amount.working_days is not None else _fewest_working_days(high_amount)
         if high is None and high_amount.unit == "months":
             high = 18 * high_amount.number  # the fewest working days in N months (February, bank holidays)
+        if high is None and high_amount.unit == "hours":
+            # "within 48 hours": the fewest working days so many hours can span (a weekend counts none)
+            days = -(-high_amount.number // 24)
+            high = _fewest_working_days(Amount(0, 0, "", days, "days", None))
         low = low_value if low_value is not None else (
             low_amount.working_days if low_amount.working_days is not None else high)
         start, end = low_amount.start, high_amount.end
