@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -52,9 +53,11 @@ def snippet(text: str) -> Document:
     return Document(path="snippet.txt", format="text", blocks=blocks)
 
 
-def hits(rule, document: Document) -> list[str]:
+def hits(rule, document: Document, kind: str | None = None) -> list[str]:
+    """The rule's findings in `document` read as a letter of `kind` (default: the rule's first)."""
     out: list[str] = []
-    rule.check(document, None, lambda block, message, severity=None: out.append(message))
+    ctx = SimpleNamespace(kind=kind or rule.kinds[0])
+    rule.check(document, ctx, lambda block, message, severity=None: out.append(message))
     return out
 
 
@@ -63,7 +66,7 @@ def check_letter(document: Document, kind: str) -> list[str]:
     found = []
     for rule in LETTER_RULES.values():
         if kind in rule.kinds:
-            found += [rule.id] * len(hits(rule, document))
+            found += [rule.id] * len(hits(rule, document, kind))
     return sorted(found)
 
 
@@ -78,7 +81,8 @@ def run_engine(*paths: Path):
 
 EXPECTED_IDS = {
     "CL204": "2.4", "CL307": "3.7", "CL502": "5.2", "CL503": "5.3", "CL506": "5.6", "CL507": "5.7",
-    "CL603": "6.3", "CL604": "6.4", "CL604R": "6.4", "CL604T": "6.4", "CL605": "6.5", "CL614": "6.14",
+    "CL603": "6.3", "CL604": "6.4", "CL604R": "6.4", "CL604T": "6.4", "CL605": "6.5", "CL612": "6.12", "CL613": "6.13",
+    "CL614": "6.14",
     "CL615": "6.15", "CL615R": "6.15", "CL615T": "6.15", "CL616": "6.16", "CT001": None,
     **{f"CL609{c.upper()}": f"6.9({c})" for c in "abcdefg"},
     **{f"CL619{c.upper()}": f"6.19({c})" for c in "abcdefg"},
@@ -317,6 +321,14 @@ CASES["CL614"] += [
 
 # stage 2's (b)-(f) word the same elements as stage 1's
 CASES.update({f"CL619{c}": CASES[f"CL609{c}"] for c in "BCDEF"})
+CASES["CL612"] = [
+    ("If you want stage 2, you must tell us which parts of this response you disagree with.", True),
+    ("You can ask for stage 2 within 20 working days; you do not need to give a reason.", False),
+]
+CASES["CL613"] = [
+    ("The officer who dealt with your complaint at stage 1 will also carry out the review.", True),
+    ("A manager who was not involved at stage 1 will carry out the review.", False),
+]
 
 
 @pytest.mark.parametrize("rule_id, text, breaches",

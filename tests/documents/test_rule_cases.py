@@ -23,6 +23,7 @@ findings are judged. A file must hold at least three passes and two fails.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -58,7 +59,8 @@ def findings_of(rule_id: str, case: dict, tmp_path: Path) -> list[tuple[int | No
     path.write_text(case["text"], encoding="utf-8")
     document = read_document(path)
     found: list[tuple[int | None, str]] = []
-    rule.check(document, None, lambda block, message, severity=None: found.append((getattr(block, "line", None), message)))
+    ctx = SimpleNamespace(kind=case.get("kind", rule.kinds[0]))  # as the engine gives it: the document's kind
+    rule.check(document, ctx, lambda block, message, severity=None: found.append((getattr(block, "line", None), message)))
     return found
 
 

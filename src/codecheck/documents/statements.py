@@ -622,9 +622,9 @@ def read(text: Text, kind: str | None = None) -> Reading:
         found += _mentions(sentence, EXTRA_STAGE, "extra_stage", NO_EXTRA_STAGE)
         found += _mentions(sentence, THIRD_STAGE, "third_stage", NO_THIRD_STAGE)
         context = " ".join(t for t in (sentence.before, sentence.lead_in, sentence.text) if t)
-        talks_of_stage2 = bool(STAGE2.search(context)) or (
+        talks_of_stage2 = bool(STAGE2.search(context)) or kind_stage == 2 or (
             sentence.heading is not None and _stage_in(sentence.heading) == 2
-        )
+        )  # a stage 2 letter is about stage 2 throughout
         if talks_of_stage2:
             if STAGE2_SAME.search(sentence.text) and not NEGATION.search(sentence.text):
                 found += _one(sentence, STAGE2_SAME, "stage2_handler", value="same")

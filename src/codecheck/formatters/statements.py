@@ -72,7 +72,7 @@ class StatementsFormatter:
                 heading = f"  [under '{_short(sentence.heading, 50)}']" if sentence.heading else ""
                 out.append(f"{where}: {_short(sentence.cased)}{heading}")
                 for statement in said:
-                    used = [r.id for r in rules if any(s.matches(statement) for s in r.statements)]
+                    used = [r.id for r in rules if summary.kind in r.kinds and any(s.matches(statement) for s in r.statements)]
                     out.append(f"    {statement.describe()}" + (f"  -> read by {', '.join(used)}" if used else ""))
                 for f in here:
                     out.append(f"    finding: {f.provision or 'template'} {f.severity.label}: {f.message} [{f.rule}]")
