@@ -713,3 +713,48 @@ def test_docx_table_cells_carry_their_row(tmp_path):
     cells = [(b.row, b.text) for b in read_document(path).blocks if b.part == "table"]
     assert cells == [(1, "Stage"), (1, "Time"), (2, "Stage One response"), (2, "10 business days"),
                      (3, "Stage Two response"), (3, "20 business days")]
+
+
+def _docx_table(tmp_path, rows) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Timescales")
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "complaints-policy.docx"
+    d.save(path)
+    return path
+
+
+def test_a_word_table_cell_carries_its_column_header(tmp_path):
+    from codecheck.documents import read_document
+
+    path = _docx_table(tmp_path, [("Stage", "Acknowledge", "Full response"),
+                                  ("Stage 1", "5 working days", "10 working days")])
+    cells = {b.text: b.cells for b in read_document(path).blocks if b.part == "table"}
+    assert cells["5 working days"] == (("5 working days", "Acknowledge"),)
+    assert cells["10 working days"] == (("10 working days", "Full response"),)
+    assert cells["Stage"] == () and cells["Acknowledge"] == ()  # the header row itself
+
+
+def test_a_first_row_with_figures_is_not_a_header(tmp_path):
+    from codecheck.documents import read_document
+
+    path = _docx_table(tmp_path, [("Stage 1", "5 working days"), ("Stage 2", "20 working days")])
+    assert all(b.cells == () for b in read_document(path).blocks if b.part == "table")
+
+
+def test_a_markdown_table_row_carries_its_columns(tmp_path):
+    from codecheck.documents import read_document
+
+    path = tmp_path / "policy.md"
+    path.write_text("# Timescales\n\n| Stage | Acknowledge | *Full* response |\n|---|:-:|---|\n"
+                    "| Stage 1 | 5 working days | 10 working days |\n| Stage 2 | 5 days |\n", encoding="utf-8")
+    rows = [b for b in read_document(path).blocks if b.part == "table"]
+    assert rows[0].cells == ()  # the header line
+    assert rows[1].cells == (("Stage 1", "Stage"), ("5 working days", "Acknowledge"),
+                             ("10 working days", "Full response"))
+    assert rows[2].cells == ()  # fewer cells than the header has columns: not guessed

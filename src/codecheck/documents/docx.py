@@ -146,14 +146,22 @@ def paragraph_text(p: Any) -> str:
 def _table_cells(tbl: Any, outer_row: int | None = None) -> Iterator[tuple[int, str]]:
     """(row, text) per cell, its paragraphs joined; rows count from 1 in each table,
     and a nested table's cells take the row of the cell they sit in."""
+    for row, _, text in _table_cells_at(tbl, outer_row):
+        yield row, text
+
+
+def _table_cells_at(tbl: Any, outer_row: int | None = None) -> Iterator[tuple[int, int | None, str]]:
+    """(row, column, text) per cell (:func:`_table_cells`); a nested table's cells have no column."""
     row = 0
     for tr in _children(tbl):
         if tr.tag != TR:
             continue
         row += 1
+        column = -1
         for tc in _children(tr):
             if tc.tag != TC:
                 continue
+            column += 1
             texts: list[str] = []
             nested: list[Any] = []
             for child in _children(tc):
@@ -163,9 +171,10 @@ def _table_cells(tbl: Any, outer_row: int | None = None) -> Iterator[tuple[int, 
                 elif child.tag == TBL:
                     nested.append(child)
             if texts:
-                yield (outer_row or row, " ".join(texts))
+                yield (outer_row or row, None if outer_row else column, " ".join(texts))
             for inner in nested:
-                yield from _table_cells(inner, outer_row or row)
+                for inner_row, _, text in _table_cells_at(inner, outer_row or row):
+                    yield inner_row, None, text
 
 
 def _style_names(main_part: Any) -> dict[str, str]:
@@ -263,8 +272,16 @@ def _read(name: str) -> Document:
         elif child.tag == TBL:
             number += 1
             note_anchors(child, (number, "table", heading))
-            for row, text in _table_cells(child):
-                body_blocks.append(Block(text=text, paragraph=number, heading=heading, part="table", row=row))
+            found = list(_table_cells_at(child))
+            # the first row names the columns when none of its cells holds a number ("Stage",
+            # "Acknowledge", "Full response"): each later cell is read with its column's name
+            header = {column: text for row, column, text in found if row == 1 and column is not None}
+            if not header or any(ch.isdigit() for text in header.values() for ch in text):
+                header = {}
+            for row, column, text in found:
+                head = header.get(column) if row > 1 and column is not None else None
+                body_blocks.append(Block(text=text, paragraph=number, heading=heading, part="table", row=row,
+                                         cells=((text, head),) if head else ()))
 
     # Headers and footers of every section, each part and each line once.
     edges: dict[str, list[Block]] = {"header": [], "footer": []}

@@ -264,6 +264,32 @@ def _table_lines(lines: list[str]) -> set[int]:
     return rows
 
 
+def _cells(line: str) -> list[str]:
+    """The cells of a pipe-table line, their inline markup stripped."""
+    row = line.strip(" \t")
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [normalize_whitespace(strip_inline(cell.replace("\\|", "|"))) for cell in re.split(r"(?<!\\)\|", row)]
+
+
+def _table_heads(lines: list[str], tables: set[int]) -> dict[int, list[str]]:
+    """For each body line of a pipe table: the cells of its header line (the line above the
+    separator), when the header names its columns."""
+    heads: dict[int, list[str]] = {}
+    for i in sorted(tables):
+        if _is_table_sep(lines[i]) and i - 1 in tables:
+            header = _cells(lines[i - 1])
+            if not any(header):
+                continue
+            j = i + 1
+            while j in tables:
+                heads[j] = header
+                j += 1
+    return heads
+
+
 def _front_matter_end(lines: list[str]) -> int:
     """Index of the closing '---' of YAML front matter, or -1 when there is none."""
     if lines and lines[0].strip() == "---":
@@ -278,6 +304,7 @@ def read_markdown(path: str | os.PathLike[str]) -> Document:
     name = str(path)
     lines = split_lines(decode_text(read_bytes(path), name))
     tables = _table_lines(lines)
+    heads = _table_heads(lines, tables)
     front_matter = _front_matter_end(lines)
     blocks: list[Block] = []
     comments: list[Block] = []
@@ -335,9 +362,14 @@ def read_markdown(path: str | os.PathLike[str]) -> Document:
             previous_was_paragraph = False
             continue
 
+        cells: tuple[tuple[str, str], ...] = ()
         if index in tables:
             if _is_table_sep(line):
                 continue
+            if index in heads:
+                row = _cells(line)
+                if len(row) == len(heads[index]):
+                    cells = tuple(zip(row, heads[index]))
             line = _PIPE.sub(" ", line)
             previous_was_paragraph = False
         else:
@@ -377,7 +409,7 @@ def read_markdown(path: str | os.PathLike[str]) -> Document:
         text = normalize_whitespace(strip_inline(line))
         if text:
             part = "table" if index in tables else "body"
-            blocks.append(Block(text=text, line=number, heading=heading, part=part))
+            blocks.append(Block(text=text, line=number, heading=heading, part=part, cells=cells))
         else:
             previous_was_paragraph = False
 

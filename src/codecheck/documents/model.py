@@ -35,6 +35,10 @@ class Block:
     part: str = "body"
     row: int | None = None
     """For table cells: the table row (from 1), so each row reads as one sentence."""
+    cells: tuple[tuple[str, str], ...] = ()
+    """For a row of a table with a header row (a Markdown table line), or a cell of one (a Word
+    table cell): each cell's text with its column's header, in order, so that "5 working days"
+    under "Acknowledge" reads as the time to acknowledge."""
 
     def location(self) -> str:
         """Where a person finds this block, e.g. "page 3, line 12" or

@@ -296,6 +296,8 @@ class Sentence:
     you must:"), normalised; the item is read as that sentence's continuation."""
     before: str | None = None
     """The sentence before, when this one starts by pointing back to it ("This will be...")."""
+    cells: tuple[tuple[str, str], ...] = ()
+    """For a table row under a header row: each cell's text and its column's header (Block.cells)."""
 
 
 @dataclass(frozen=True)
@@ -417,6 +419,31 @@ def _range_start(text: str, amount: Amount, previous: Amount | None) -> Amount |
 _BARE_RANGE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:to|-)\s*$")
 
 
+def _columns(s: str, cells: tuple[tuple[str, str], ...]) -> list[tuple[int, int, str]]:
+    """Where each cell of a table row is in its (normalised) sentence, with its column's header:
+    (start, end, header), found in order; none when a cell cannot be found."""
+    from .matching import normalize
+
+    out: list[tuple[int, int, str]] = []
+    cursor = 0
+    for cell, head in cells:
+        piece = normalize(cell)
+        at = s.find(piece, cursor) if piece else -1
+        if at < 0:
+            return []
+        out.append((at, at + len(piece), normalize(head)))
+        cursor = at + len(piece)
+    return out
+
+
+def _column_at(columns: list[tuple[int, int, str]], offset: int) -> tuple[int, str] | None:
+    """(the cell's start, its header) of the cell holding `offset`, or None."""
+    for start, end, head in columns:
+        if start <= offset < end:
+            return start, head
+    return None
+
+
 def _fewest_working_days(amount: Amount) -> int | None:
     """The fewest working days an amount in calendar days can be (5 in each full week, and up
     to 5 of the days left over, 2 of them possibly a weekend)."""
@@ -472,6 +499,7 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
     if topic == "complaint" and sentence.heading and HEADING_TOPIC.search(sentence.heading):
         topic = f"'{sentence.heading}'"
     hedged = bool(HEDGE.search(s))
+    columns = _columns(s, sentence.cells)
     complex_cases = bool(COMPLEX.search(s))
     heading_stage = _stage_in(sentence.heading) if sentence.heading else None
     out: list[Statement] = []
@@ -510,6 +538,9 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
             step = "extend"  # "extend the time to respond by up to 10 working days"
         elif re.search(r"\b(?:longer than|tak\w* more than|exceed\w*|beyond)\s*$", before):
             step = "respond"  # "if it will take longer than 20 working days": the time it exceeds
+        head = _column_at(columns, low_amount.start)
+        if step is None and head is not None and _step_before(s[head[0] : low_amount.start]) is None:
+            step = _step_before(head[1])  # "5 working days" under "Acknowledge": its column says the step
         step = step or _step_before(before) or _step_before(s[: low_amount.start])
         counted_from = next((name for name, cue in FROM_CUES.items() if cue.search(after[:80])), None)
         if counted_from == "response" and step in (None, "respond", "acknowledge", "other"):
@@ -604,7 +635,12 @@ def read_sentences(text: Text) -> list[Sentence]:
         if not item:
             lead_in = None
         before = out[-1].text if out and _POINTS_BACK.match(body) else None
-        out.append(Sentence(start, end, body, text.cased[start:end], block, heading, lead_in if item else None, before))
+        cells: tuple[tuple[str, str], ...] = ()
+        if block is not None and block.part == "table":
+            last = bisect.bisect_left(text.starts, end)  # the blocks the sentence spans (a Word row: its cells)
+            cells = tuple(cell for b in text.blocks[max(at, 0):last] for cell in b.cells)
+        out.append(Sentence(start, end, body, text.cased[start:end], block, heading, lead_in if item else None, before,
+                            cells))
         if not item and body.rstrip().endswith(":"):
             lead_in = body
     return out
