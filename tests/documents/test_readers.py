@@ -758,3 +758,19 @@ def test_a_markdown_table_row_carries_its_columns(tmp_path):
     assert rows[1].cells == (("Stage 1", "Stage"), ("5 working days", "Acknowledge"),
                              ("10 working days", "Full response"))
     assert rows[2].cells == ()  # fewer cells than the header has columns: not guessed
+
+
+def test_an_html_table_cell_carries_its_row_and_column_headers(tmp_path):
+    from codecheck.documents import read_document
+
+    path = tmp_path / "policy.html"
+    path.write_text("<h2>Timescales</h2><table><tr><th>Stage</th><th>Acknowledge</th><th>Full response</th></tr>"
+                    "<tr><td>Stage 1</td><td><p>5 working days</p></td><td>10 working days</td></tr>"
+                    "<tr><td>Stage 2</td><td>5 working days</td></tr></table>"
+                    "<table><tr><td>Stage 1</td><td>10 days</td></tr><tr><td>Stage 2</td><td>20 days</td></tr></table>",
+                    encoding="utf-8")
+    blocks = [b for b in read_document(path).blocks if b.part == "table"]
+    first_row = (("Stage 1", "Stage"), ("5 working days", "Acknowledge"), ("10 working days", "Full response"))
+    assert [b.cells for b in blocks[3:6]] == [first_row] * 3
+    assert blocks[0].cells == () and blocks[6].cells == ()  # the header; a row short of the header's columns
+    assert all(b.cells == () for b in blocks[8:])  # a first row with figures is not a header

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from codecheck.errors import InputError
@@ -58,6 +59,10 @@ class _Extractor(HTMLParser):
         self._in_heading = 0
         self._tables = 0
         self._pre = 0
+        # Open tables, innermost last: their rows, each a list of cells, each a list of the
+        # indexes of its blocks; for a header row, whether its cells are <th>.
+        self._grids: list[list[list[list[int]]]] = []
+        self._header_cells: list[list[bool]] = []
 
     # -- helpers ---------------------------------------------------------
     def _skipping(self) -> bool:
@@ -76,6 +81,8 @@ class _Extractor(HTMLParser):
                     part="table" if self._tables else "body",
                 )
             )
+            if self._grids and self._grids[-1] and self._grids[-1][-1]:
+                self._grids[-1][-1][-1].append(len(self.blocks) - 1)  # in the open cell
         self._buf = []
         self._line = None
 
@@ -100,8 +107,37 @@ class _Extractor(HTMLParser):
             self._in_heading += 1
         elif tag == "table":
             self._tables += 1
+            self._grids.append([])
+            self._header_cells.append([])
+        elif tag == "tr" and self._grids:
+            self._grids[-1].append([])
+            if len(self._grids[-1]) == 1:
+                self._header_cells[-1] = []
+        elif tag in ("td", "th") and self._grids:
+            if not self._grids[-1]:
+                self._grids[-1].append([])  # a cell with no <tr> before it
+            self._grids[-1][-1].append([])
+            if len(self._grids[-1]) == 1:
+                self._header_cells[-1].append(tag == "th")
         elif tag == "pre":
             self._pre += 1
+
+    def _label_columns(self, grid: list[list[list[int]]], th: list[bool]) -> None:
+        """A table's data cells with their column headers (Block.cells: the whole row, each cell
+        with its header), when its first row is a header row (all <th>, or no cell with a figure)."""
+        texts = [[" ".join(self.blocks[i].text for i in cell) for cell in row] for row in grid]
+        if len(texts) < 2 or not texts[0] or not any(texts[0]):
+            return
+        if not (th and all(th)) and any(ch.isdigit() for cell in texts[0] for ch in cell):
+            return
+        header = texts[0]
+        for row, cells in zip(grid[1:], texts[1:]):
+            if len(cells) != len(header):
+                continue
+            labelled = tuple(zip(cells, header))
+            for cell in row:
+                for i in cell:
+                    self.blocks[i] = replace(self.blocks[i], cells=labelled)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK and tag not in _SKIP:
@@ -118,6 +154,8 @@ class _Extractor(HTMLParser):
             self._in_heading = max(0, self._in_heading - 1)
         elif tag == "table":
             self._tables = max(0, self._tables - 1)
+            if self._grids:
+                self._label_columns(self._grids.pop(), self._header_cells.pop())
         elif tag == "pre":
             self._pre = max(0, self._pre - 1)
 

@@ -436,6 +436,18 @@ def _columns(s: str, cells: tuple[tuple[str, str], ...]) -> list[tuple[int, int,
     return out
 
 
+def _one_cell(s: str, cells: tuple[tuple[str, str], ...]) -> tuple[list[tuple[int, int, str]], str | None]:
+    """For a sentence that is one cell of a table row: the cell's span with its header, and the
+    row's first cell (what the row is about, e.g. "stage 2") when it is another cell."""
+    from .matching import normalize
+
+    text = s.strip()
+    for k, (cell, head) in enumerate(cells):
+        if normalize(cell).strip() == text:
+            return [(0, len(s), normalize(head))], (normalize(cells[0][0]) if k else None)
+    return [], None
+
+
 def _column_at(columns: list[tuple[int, int, str]], offset: int) -> tuple[int, str] | None:
     """(the cell's start, its header) of the cell holding `offset`, or None."""
     for start, end, head in columns:
@@ -500,6 +512,9 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
         topic = f"'{sentence.heading}'"
     hedged = bool(HEDGE.search(s))
     columns = _columns(s, sentence.cells)
+    row_label = None
+    if not columns and sentence.cells:  # a cell read on its own (an HTML table): the row's cells, it among them
+        columns, row_label = _one_cell(s, sentence.cells)
     complex_cases = bool(COMPLEX.search(s))
     heading_stage = _stage_in(sentence.heading) if sentence.heading else None
     out: list[Statement] = []
@@ -558,6 +573,9 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
         if stage is None and sentence.before:  # "This will be completed within ...": the sentence before says which
             stage = _stage_in(sentence.before)
         stage_from = "sentence" if stage else None
+        if stage is None and row_label:
+            stage = _stage_in(row_label)  # the row's first cell: "Stage 2"
+            stage_from = "table row" if stage else None
         if stage is None and heading_stage:
             stage, stage_from = heading_stage, "heading"
         if stage is None and kind_stage:
