@@ -81,7 +81,7 @@ def run_engine(*paths: Path):
 
 EXPECTED_IDS = {
     "CL204": "2.4", "CL307": "3.7", "CL502": "5.2", "CL503": "5.3", "CL506": "5.6", "CL507": "5.7",
-    "CL511": "5.11",
+    "CL511": "5.11", "CL503R": "5.3", "CL610": "6.10",
     "CL603": "6.3", "CL604": "6.4", "CL604R": "6.4", "CL604T": "6.4", "CL605": "6.5", "CL612": "6.12", "CL613": "6.13",
     "CL614": "6.14",
     "CL615": "6.15", "CL615R": "6.15", "CL615T": "6.15", "CL616": "6.16", "CT001": None,
@@ -325,6 +325,14 @@ CASES.update({f"CL619{c}": CASES[f"CL609{c}"] for c in "BCDEF"})
 CASES["CL511"] = [
     ("We will not escalate your complaint, as our stage 1 response was correct.", True),
     ("We have escalated your complaint to stage 2 as you asked.", False),
+]
+CASES["CL610"] = [
+    ("We have not upheld your complaint. This is our final decision.", True),
+    ("If you are unhappy you can ask for stage 2, which will be our final response.", False),
+]
+CASES["CL503R"] = [
+    ("You may appeal to our Complaints Panel for another review.", True),
+    ("You can ask the Housing Ombudsman for an independent review.", False),
 ]
 CASES["CL612"] = [
     ("If you want stage 2, you must tell us which parts of this response you disagree with.", True),
