@@ -148,3 +148,18 @@ def test_a_row_whose_number_the_page_lost_is_not_missing(tmp_path):
     about_63 = [f for f in findings if f["message"].startswith("6.3")]
     assert [(f["severity"], f["line"]) for f in about_63] == [("info", 4)]
     assert "without its number" in about_63[0]["message"]
+
+
+def test_an_html_table_answered_y_and_n_in_its_own_column(tmp_path):
+    """A web page's table with a 'Comply' column holding only "Y" or "N": each row's answer is in
+    that column, not "no answer" (an error a landlord refutes by pointing at its own cell)."""
+    form = form_of(tmp_path, (
+        "<h2>Section 1: Definitions</h2><table>"
+        "<tr><th>Provision</th><th>Code requirement</th><th>Comply: Yes/No</th><th>Evidence and commentary</th></tr>"
+        "<tr><td>1.2</td><td>A complaint must be defined as an expression of dissatisfaction, however made.</td>"
+        "<td>Y</td><td>Our policy uses the definition.</td></tr>"
+        "<tr><td>1.3</td><td><p>A resident does not have to use the word 'complaint' for it to be treated as such.</p>"
+        "</td><td>N</td><td>To be added by 31 March 2026.</td></tr></table>"), name="self-assessment.html")
+    got = {e.number: (e.answer, e.evidence or e.commentary) for e in form.entries}
+    assert got["1.2"][0] == "yes" and got["1.3"][0] == "no", got
+    assert form.layout == "html-rows"

@@ -723,6 +723,29 @@ def _rows_from_lines(document: Document, lines: list[str]) -> list[_Row] | None:
     return None
 
 
+def _rows_from_html(blocks: list[Block]) -> list[_Row]:
+    """Rows of an HTML page's labelled tables (Block.cells: each row's cells with their headers,
+    on every block of the row), each table's header row first; other blocks as lines."""
+    rows: list[_Row] = []
+    last: tuple[tuple[str, str], ...] | None = None
+    header: tuple[str, ...] | None = None
+    for block in blocks:
+        if block.part != "table" or not block.cells:
+            if block.part != "table":
+                rows.append(_Row([block.text], block, table=False))
+                header = None  # a table after this line starts afresh
+            continue
+        if block.cells is last:
+            continue  # another block of the same row (a cell with paragraphs)
+        last = block.cells
+        heads = tuple(head for _, head in block.cells)
+        if heads != header:
+            rows.append(_Row(list(heads), block))
+            header = heads
+        rows.append(_Row([cell for cell, _ in block.cells], block))
+    return rows
+
+
 def _pdf_table_rows(document: Document) -> list[_Row]:
     """Table rows found by pdfplumber, each located at the text line where its number is."""
     try:
@@ -767,6 +790,11 @@ def _quality(entries: list[Entry]) -> tuple[int, float]:
     return good, round(total, 6)
 
 
+def _answered(entries: list[Entry]) -> int:
+    """Entries whose answer was read."""
+    return sum(e.answer not in (None, UNCLEAR) for e in entries)
+
+
 def parse_form(document: Document) -> Form:
     """Read a self-assessment form's entries from a read document."""
     if document.format == "text":
@@ -795,6 +823,16 @@ def parse_form(document: Document) -> Form:
             headings.extend(b for b in body if b.part != "table" and _is_heading(b.text))
         form.entries = _parse_stream([_Item(b.text, b) for b in use], headings, cells=False)
         form.layout = "lines"
+        if document.format == "html" and any(b.cells for b in in_tables):
+            # An HTML table whose header names its columns (the reader keeps each row's cells
+            # with their headers): read row by row, like a Word or pipe table, when that reads
+            # better; a "Y" in the answer column is then the answer, not a stray line.
+            tabled_headings: list[Block] = []
+            tabled = _parse_rows(_rows_from_html(body), tabled_headings)
+            if (_quality(tabled), _answered(tabled)) > (_quality(form.entries), _answered(form.entries)):
+                form.entries = tabled
+                headings[:] = tabled_headings
+                form.layout = "html-rows"
         if document.format == "pdf" and document.path and os.path.isfile(document.path):
             # The text layer puts a row's one-line cells on one line ("7.2 Any remedy ... Policy 7"),
             # which loses a blank answer's column: unless every entry reads cleanly, ask pdfplumber.
