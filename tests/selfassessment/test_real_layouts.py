@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codecheck.documents.readers import read_document
-from codecheck.selfassessment.parse import detect_2022, normalise_answer, parse_form
+from codecheck.selfassessment.parse import NO, NOT_APPLICABLE, YES, detect_2022, normalise_answer, parse_form
 
 
 def form_of(tmp_path: Path, text: str, name: str = "self-assessment.txt"):
@@ -163,3 +163,26 @@ def test_an_html_table_answered_y_and_n_in_its_own_column(tmp_path):
     got = {e.number: (e.answer, e.evidence or e.commentary) for e in form.entries}
     assert got["1.2"][0] == "yes" and got["1.3"][0] == "no", got
     assert form.layout == "html-rows"
+
+
+def test_a_word_table_answered_y_and_n_in_its_own_column(tmp_path):
+    """The same in a Word table: a cell that is nothing but "Y", "N" or "N/A" is the row's answer."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Section 1: Definitions")
+    rows = [("Provision", "Code requirement", "Comply: Yes/No", "Evidence"),
+            ("1.2", "A complaint must be defined as an expression of dissatisfaction, however made.", "Y", "Policy 2."),
+            ("1.3", "A resident does not have to use the word 'complaint' for it to be treated as such.", "N",
+             "Training by March."),
+            ("1.6", "If landlords decide to seek feedback through surveys, residents must be told how to complain.",
+             "N/A", "We run no surveys.")]
+    table = d.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "self-assessment.docx"
+    d.save(path)
+    form = parse_form(read_document(path))
+    got = {e.number: e.answer for e in form.entries}
+    assert got == {"1.2": YES, "1.3": NO, "1.6": NOT_APPLICABLE}, got

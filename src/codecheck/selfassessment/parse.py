@@ -518,8 +518,11 @@ class _Item:
     """True for a whole table cell whose edges are known (a Word table)."""
 
 
-def _split_answer(text: str, *, allow_glued: bool) -> tuple[str, str, str] | None:
-    """(requirement before, answer, text after) when `text` holds an answer."""
+def _split_answer(text: str, *, allow_glued: bool, whole_cell: bool = False) -> tuple[str, str, str] | None:
+    """(requirement before, answer, text after) when `text` holds an answer. A whole table cell
+    that is nothing but an answer is one, however short ("Y", "N", "Met", "N/A")."""
+    if whole_cell and " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) in _WHOLE:
+        return "", text.strip(), ""
     labelled = _ANSWER_LABELLED.match(text)
     if labelled:
         return "", labelled.group("tok"), labelled.group("after").strip()
@@ -577,7 +580,7 @@ def _stream_entry(number: str, letter: str | None, block: Block | None, parts: l
         # In a Word table the requirement is a cell of its own: only later cells can be the answer.
         if cells and part.cell and index == 0:
             continue
-        split = _split_answer(part.text, allow_glued=not part.cell)
+        split = _split_answer(part.text, allow_glued=not part.cell, whole_cell=part.cell)
         if split:
             before, token, after = split
             answer_at = index
