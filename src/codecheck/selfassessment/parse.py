@@ -520,7 +520,7 @@ class _Item:
 
 def _split_answer(text: str, *, allow_glued: bool, whole_cell: bool = False) -> tuple[str, str, str] | None:
     """(requirement before, answer, text after) when `text` holds an answer. A whole table cell
-    that is nothing but an answer is one, however short ("Y", "N", "Met", "N/A")."""
+    or line that is nothing but an answer is one, however short ("Y", "N", "Met", "N/A")."""
     if whole_cell and " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) in _WHOLE:
         return "", text.strip(), ""
     labelled = _ANSWER_LABELLED.match(text)
@@ -580,7 +580,7 @@ def _stream_entry(number: str, letter: str | None, block: Block | None, parts: l
         # In a Word table the requirement is a cell of its own: only later cells can be the answer.
         if cells and part.cell and index == 0:
             continue
-        split = _split_answer(part.text, allow_glued=not part.cell, whole_cell=part.cell)
+        split = _split_answer(part.text, allow_glued=not part.cell, whole_cell=True)
         if split:
             before, token, after = split
             answer_at = index
@@ -829,7 +829,7 @@ def parse_form(document: Document) -> Form:
         if document.format == "html" and any(b.cells for b in in_tables):
             # An HTML table whose header names its columns (the reader keeps each row's cells
             # with their headers): read row by row, like a Word or pipe table, when that reads
-            # better; a "Y" in the answer column is then the answer, not a stray line.
+            # better (more answers read: a "Y" alone in a cell).
             tabled_headings: list[Block] = []
             tabled = _parse_rows(_rows_from_html(body), tabled_headings)
             if (_quality(tabled), _answered(tabled)) > (_quality(form.entries), _answered(form.entries)):
