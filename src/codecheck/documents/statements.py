@@ -59,7 +59,11 @@ STAGE2 = _cue(
     r"\b(?:your|the|an) appeal\b",  # stage 2 called an appeal ("the outcome of your appeal")
 )
 STEP_CUES: dict[str, re.Pattern[str]] = {
-    "acknowledge": _cue(r"\b{acknowledge}", r"\bconfirm (?:that )?we (?:have )?received\b"),
+    "acknowledge": _cue(
+        r"\b{acknowledge}", r"\bconfirm (?:that )?we (?:have )?received\b",
+        # "we'll let you know we've received your complaint within 5 working days"
+        r"\b(?:let you know|tell you|write to (?:you|confirm)) (?:that )?(?:we(?:'ve| have)? )?(?:received|got)\b",
+    ),
     "respond": _cue(
         r"\b{respond}",
         r"\bcomplet\w* (?:our |the |your |stage \w+ )*(?:investigation|review|complaint)",
@@ -157,6 +161,12 @@ RESIDENT_ASKS = re.compile(
 RESTATED = re.compile(
     r"(?:[,(]\s*(?:which|that)\s+(?:is|means|makes|will be|would be|comes to)\b[^,;.()]{0,30}"
     r"|\(\s*(?:or|i\.?e\.?|that is)?[^,;.()]{0,20})$"
+)
+# A heading about going on after the first answer: "What if I'm still not happy?", "Not satisfied
+# with our response?"
+STILL_UNHAPPY = re.compile(
+    r"\b(?:still|remain\w*) (?:not happy|unhappy|dissatisfied|not satisfied)\b"
+    r"|\bnot (?:happy|satisfied) with (?:our|the|your) (?:first |stage (?:1|one) )?(?:response|answer|decision|reply)\b"
 )
 HEDGE = _cue(r"\b{hedge}")
 TOTAL = _cue(
@@ -517,6 +527,8 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
         columns, row_label = _one_cell(s, sentence.cells)
     complex_cases = bool(COMPLEX.search(s))
     heading_stage = _stage_in(sentence.heading) if sentence.heading else None
+    if heading_stage is None and sentence.heading and STILL_UNHAPPY.search(sentence.heading):
+        heading_stage = 2  # "What if I'm still not happy?": what follows is about stage 2
     out: list[Statement] = []
     window_start = 0
     skip_next = False
