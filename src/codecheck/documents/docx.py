@@ -20,7 +20,7 @@ from typing import Any
 
 from codecheck.errors import InputError
 
-from .model import Block, Document, normalize_whitespace
+from .model import Block, Document, names_columns, normalize_whitespace
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO = 100  # uncompressed / compressed, for a member ...
@@ -276,7 +276,7 @@ def _read(name: str) -> Document:
             # the first row names the columns when none of its cells holds a number ("Stage",
             # "Acknowledge", "Full response"): each later cell is read with its column's name
             header = {column: text for row, column, text in found if row == 1 and column is not None}
-            if not header or any(ch.isdigit() for text in header.values() for ch in text):
+            if not names_columns(list(header.values())):
                 header = {}
             for row, column, text in found:
                 head = header.get(column) if row > 1 and column is not None else None

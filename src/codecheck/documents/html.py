@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 from codecheck.errors import InputError
 
-from .model import Block, Document, normalize_whitespace
+from .model import Block, Document, names_columns, normalize_whitespace
 from .textfile import decode_text, read_bytes
 
 _SKIP = frozenset({"script", "style", "head", "title", "template"})
@@ -128,7 +128,7 @@ class _Extractor(HTMLParser):
         texts = [[" ".join(self.blocks[i].text for i in cell) for cell in row] for row in grid]
         if len(texts) < 2 or not texts[0] or not any(texts[0]):
             return
-        if not (th and all(th)) and any(ch.isdigit() for cell in texts[0] for ch in cell):
+        if not (th and all(th)) and not names_columns(texts[0]):
             return
         header = texts[0]
         for row, cells in zip(grid[1:], texts[1:]):

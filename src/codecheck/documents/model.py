@@ -62,6 +62,12 @@ class Block:
         return where
 
 
+def names_columns(texts: "list[str]") -> bool:
+    """Whether a table's first row (these cell texts) is a header naming its columns ("Stage",
+    "Acknowledge", "Full response"): some text, and no cell holding a figure."""
+    return any(texts) and not any(ch.isdigit() for text in texts for ch in text)
+
+
 @dataclass
 class Document:
     """The text of one input file, in reading order."""

@@ -35,7 +35,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .matching import Amount, Text, document_text, find_amounts
+from .matching import Amount, Text, document_text, find_amounts, normalize
 from .model import Block, Document
 from .textfile import is_list_item
 from .vocabulary import expand
@@ -432,8 +432,6 @@ _BARE_RANGE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:to|-)\s*$")
 def _columns(s: str, cells: tuple[tuple[str, str], ...]) -> list[tuple[int, int, str]]:
     """Where each cell of a table row is in its (normalised) sentence, with its column's header:
     (start, end, header), found in order; none when a cell cannot be found."""
-    from .matching import normalize
-
     out: list[tuple[int, int, str]] = []
     cursor = 0
     for cell, head in cells:
@@ -449,8 +447,6 @@ def _columns(s: str, cells: tuple[tuple[str, str], ...]) -> list[tuple[int, int,
 def _one_cell(s: str, cells: tuple[tuple[str, str], ...]) -> tuple[list[tuple[int, int, str]], str | None]:
     """For a sentence that is one cell of a table row: the cell's span with its header, and the
     row's first cell (what the row is about, e.g. "stage 2") when it is another cell."""
-    from .matching import normalize
-
     text = s.strip()
     for k, (cell, head) in enumerate(cells):
         if normalize(cell).strip() == text:
