@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from codecheck.config import Config, parse_config
 from codecheck.engine import Engine
+from codecheck.findings import FIELDS
 from codecheck.readers import cases_arrow
 from codecheck.readers.cases_csv import CsvCaseReader, detect_encoding
 from codecheck.registry import default_registry
@@ -38,7 +39,7 @@ def _run(path: Path, fast: bool, monkeypatch, config: Config | None = None):
 
 def _key(results) -> tuple:
     return (
-        [f.as_dict() for f in results.findings],
+        [{k: getattr(f, k) for k in FIELDS} for f in results.findings],
         results.not_evaluated,
         results.problems,
         [(f.path, f.kind, f.rows, f.notes) for f in results.files],

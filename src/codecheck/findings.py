@@ -64,10 +64,6 @@ class Finding:
         """A copy with some fields changed (a standard input renamed to its --stdin-filename)."""
         return dataclasses.replace(self, **changes)
 
-    def as_dict(self) -> dict:
-        """Every field by name, severity as its number (as the JSON output's fields are named)."""
-        return {name: getattr(self, name) for name in FIELDS}
-
     def sort_key(self) -> tuple:
         return (
             self.path,
@@ -129,8 +125,6 @@ class CaseFinding:
         values.update(changes)
         return CaseFinding(**values)
 
-    def as_dict(self) -> dict:
-        return {name: getattr(self, name) for name in FIELDS}
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (CaseFinding, Finding)):

@@ -98,10 +98,10 @@ def test_a_damaged_cache_is_ignored_and_rewritten(fresh_store, damage):
 
 def test_an_entry_the_engine_refuses_is_compiled_again(fresh_store):
     source = matching._source("ombudsman")
-    compiled.store().entries[source] = (True, (None, 32, [999, 1, 2], 0, {}, (None,)), None)  # not SRE code
+    compiled.store().entries[source] = ("ok", (True, (None, 32, [999, 1, 2], 0, {}, (None,)), None))  # not SRE code
     m = matching.compile_matcher("ombudsman")
     assert m.search_in("the housing ombudsman") and m.plain == matching._compile_plain(matching._tree(source))
-    assert compiled.store()._added[source][1][2] != [999, 1, 2]
+    assert compiled.store()._added[source][1][1][2] != [999, 1, 2]
 
 
 def test_no_cache_when_turned_off(tmp_path):

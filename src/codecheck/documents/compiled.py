@@ -32,7 +32,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 try:
     import _sre
@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - another Python: compile every run
     _sre = _sre_compiler = _sre_parser = None
 
 #: Bump when what is stored for a pattern changes shape.
-LAYOUT = 1
+LAYOUT = 2
 #: A cache holding more entries than this (patterns of packs long since edited) starts again.
 MAX_ENTRIES = 20_000
 
@@ -112,9 +112,19 @@ class Store:
         self.entries[key] = value
         self._added[key] = value
 
-    def forget(self, key: Any) -> None:
-        """Drop an entry that could not be used (it is worked out afresh and stored again)."""
-        self.entries.pop(key, None)
+    def remembered(self, key: Any, compute: "Callable[[], Any]", use: "Callable[[Any], Any]" = lambda v: v) -> Any:
+        """``use(value)`` of the value kept for `key`, else of ``compute()``, which is then kept.
+        A kept value that ``use`` cannot take (code another Python wrote, a damaged file) is
+        worked out afresh; an error of ``compute`` (a pattern that is not a regex) is raised."""
+        found = self.entries.get(key)
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == "ok":
+            try:
+                return use(found[1])
+            except Exception:  # noqa: BLE001 - an entry this run cannot use
+                self.entries.pop(key, None)
+        value = compute()
+        self.put(key, ("ok", value))
+        return use(value)
 
     def save(self) -> None:
         """Write what this run added to what is on disk now (another run may have added more)."""

@@ -506,13 +506,8 @@ class Matcher:
 
 def _cached_prefixes(source: str) -> tuple[str, ...] | None:
     """:func:`_prefixes` of a pattern source, kept between runs (:mod:`.compiled`)."""
-    cache, key = compiled.store(), ("prefixes", source)
-    found = cache.get(key)
-    if isinstance(found, tuple) and found and found[0] == "ok":
-        return found[1]
-    prefixes = _prefixes(_tree(source))  # parsed afresh: _compile_plain changed the first tree
-    cache.put(key, ("ok", prefixes))
-    return prefixes
+    # parsed afresh: _compile_plain changed the first tree
+    return compiled.store().remembered(("prefixes", source), lambda: _prefixes(_tree(source)))
 
 
 @lru_cache(maxsize=4096)
@@ -522,32 +517,33 @@ def compile_matcher(pattern: str) -> Matcher:
     What compiling works out is kept between runs (:mod:`.compiled`), keyed by the pattern's
     source: a shipped pattern is compiled once per machine, then rebuilt from its code."""
     source = _source(pattern)
-    cache = compiled.store()
-    entry = cache.get(source)
-    if entry is not None:
-        try:
-            joinable, plain_args, regex_args = entry
-            plain = compiled.from_args(plain_args) if plain_args is not None else None
-            regex = compiled.from_args(regex_args) if regex_args is not None else None
-            if plain is not None or regex is not None:
-                return Matcher(source, regex, plain, _UNKNOWN, bool(joinable))
-        except Exception:  # noqa: BLE001 - an entry this Python cannot use: compile afresh
-            pass
-        cache.forget(source)
+    if not compiled.available():
+        return _matcher(source, *_compiled_parts(pattern, source))
+    return compiled.store().remembered(source, lambda: _compiled_parts(pattern, source),
+                                       lambda parts: _matcher(source, *parts))
+
+
+def _compiled_parts(pattern: str, source: str) -> tuple:
+    """(joinable, the plain copy's compile data, the case-insensitive pattern's) of a pattern."""
     tree = _tree(source)
     joinable = _joinable(tree) and not _GLOBAL_FLAGS.match(source)
     plain_args = _plain_args(tree)  # (changes the tree)
     # Without a plain copy (a pattern we cannot read, or that does not fold) the case-insensitive
     # pattern is compiled now: it is the one every search uses, and it raises re.error for a
     # pattern that is not a regular expression.
-    regex = compile_pattern(pattern) if plain_args is None else None
     regex_args = None
-    if regex is not None and compiled.available():
-        regex_args = compiled.compile_args(source, re.IGNORECASE)
-    if plain_args is not None or regex_args is not None:
-        cache.put(source, (joinable, plain_args, regex_args))
+    if plain_args is None:
+        regex_args = compiled.compile_args(source, re.IGNORECASE) if compiled.available() else compile_pattern(pattern)
+    return joinable, plain_args, regex_args
+
+
+def _matcher(source: str, joinable: bool, plain_args, regex_args) -> Matcher:
     plain = compiled.from_args(plain_args) if plain_args is not None else None
-    return Matcher(source, regex, plain, _UNKNOWN, joinable)
+    regex = regex_args if isinstance(regex_args, re.Pattern) else (
+        compiled.from_args(regex_args) if regex_args is not None else None)
+    if plain is None and regex is None:
+        raise ValueError("nothing to search with")  # a damaged cache entry: compiled afresh
+    return Matcher(source, regex, plain, _UNKNOWN, bool(joinable))
 
 
 def _join(matchers: tuple[Matcher, ...]) -> Matcher | None:
@@ -555,22 +551,15 @@ def _join(matchers: tuple[Matcher, ...]) -> Matcher | None:
     compile). A match of it is a match of one of them, so it starts with one of their
     prefixes."""
     source = "|".join(f"(?:{m.source})" for m in matchers)
-    cache, key = compiled.store(), ("joined", source)
-    found = cache.get(key)
-    plain = None
-    if isinstance(found, tuple) and len(found) == 2 and found[0] == "ok":
-        try:
-            plain = compiled.from_args(found[1]) if found[1] is not None else None
-        except Exception:  # noqa: BLE001
-            cache.forget(key)
-            found = None
-    if not (isinstance(found, tuple) and len(found) == 2):
+
+    def plain_args() -> "compiled.Args | None | bool":
         tree = _tree(source)
-        if tree is None:
-            return None
-        args = _plain_args(tree)
-        cache.put(key, ("ok", args))
-        plain = compiled.from_args(args) if args is not None else None
+        return False if tree is None else _plain_args(tree)  # False: the alternation cannot be read
+
+    plain = compiled.store().remembered(("joined", source), plain_args,
+                                        lambda args: args if args is False or args is None else compiled.from_args(args))
+    if plain is False:
+        return None
     joined = Matcher(source, None, plain)
     joined._parts = matchers
     return joined
