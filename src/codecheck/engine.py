@@ -69,6 +69,8 @@ class Engine:
         self.spool = False
         """Case files' findings go to disk as light records (:class:`Spool`), not to
         ``results.findings`` as :class:`Finding` objects: ``run(spool=True)``."""
+        self.spooled = None
+        """Told of each spooled run (``Spool.listener``): ``run(spool=..., spooled=...)``."""
 
     # -- paths -----------------------------------------------------------------------
 
@@ -152,14 +154,16 @@ class Engine:
 
     # -- running ---------------------------------------------------------------------
 
-    def run(self, paths: Iterable[str | Path], spool: "bool | str" = False) -> Results:
+    def run(self, paths: Iterable[str | Path], spool: "bool | str" = False, spooled=None) -> Results:
         """Check `paths`. With `spool`, each case file's findings are kept on disk
         (``results.spools``) and read back in order by ``results.iter_findings()``, so that
         memory does not grow with them (the command line; call ``results.discard_spools()``
         when done). `spool` may be a folder for the files (the command line gives one of
         its own and removes it whole: a worker process killed mid-file leaves nothing
-        behind). Without, every finding is a :class:`Finding` in ``results.findings``."""
-        self.spool = spool
+        behind). Without, every finding is a :class:`Finding` in ``results.findings``.
+        `spooled` is told of each run of findings spooled in this process (``Spool.listener``:
+        the command line renders them ahead, :mod:`codecheck.formatters.ahead`)."""
+        self.spool, self.spooled = spool, spooled
         results = Results(as_of=self.as_of, rules=self.rules)
         files = self.expand(paths, results)
         if self.jobs > 1 and len(files) > 1 and not self.observers:  # observers see batches in this process
@@ -359,7 +363,8 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()
         found: list = []
-        spool = Spool(source.path, self.spool if isinstance(self.spool, str) else None) if self.spool else None
+        spool = (Spool(source.path, self.spool if isinstance(self.spool, str) else None, self.spooled)
+                 if self.spool else None)
         keep = self._spooler(spool, results) if spool is not None else None
         suppressed_before = len(results.suppressed)  # a refused file's findings are not suppressed either
         month_first = None

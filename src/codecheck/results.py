@@ -197,7 +197,7 @@ class Spool:
     when read. ``counts`` is what the summary and the exit code need, known without reading
     the findings back."""
 
-    def __init__(self, path: str, folder: str | None = None):
+    def __init__(self, path: str, folder: str | None = None, listener=None):
         self.path = path
         """The case file the findings are about (their ``path``)."""
         fd, self.file = tempfile.mkstemp(prefix="codecheck-findings-", suffix=".pickle", dir=folder)
@@ -207,6 +207,11 @@ class Spool:
         self.sequences: list[list[int]] = []
         """The file offsets of the runs, in sequences whose runs are in order one after another."""
         self._last: tuple | None = None
+        self.listener = listener
+        """Told of each run as it is spooled, ``listener(spool, offset, findings)``, the run
+        flushed to the file (:class:`codecheck.formatters.ahead.Ahead` renders it meanwhile)."""
+        self.rendered: "tuple[str, dict] | None" = None
+        """The runs a helper rendered ahead: (path rendered under, offset -> text)."""
 
     def add(self, records: "list[Record | Block]") -> None:
         """Spool one batch's records, tuples or blocks (any order: they are sorted here, stably,
@@ -220,12 +225,16 @@ class Spool:
         first = (rows[0] or 0, _provision_key(provisions[0]), rules[0])
         if self._last is None or first < self._last:
             self.sequences.append([])
-        self.sequences[-1].append(self._fh.tell())
+        offset = self._fh.tell()
+        self.sequences[-1].append(offset)
         self._last = (rows[-1] or 0, _provision_key(provisions[-1]), rules[-1])
         self.counts.update(zip(provisions, rules, levels))
         # By field (seven lists), not by record: pickle memoizes each tuple it writes, which
         # made writing a run three times slower.
         pickle.dump(fields, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.listener is not None:
+            self._fh.flush()
+            self.listener(self, offset, len(rows))
 
     def close(self) -> None:
         if self._fh is not None:
@@ -242,7 +251,7 @@ class Spool:
 
     def __getstate__(self) -> dict:  # sent back from a worker process: the file stays on disk
         self.close()
-        return {**self.__dict__, "_fh": None}
+        return {**self.__dict__, "_fh": None, "listener": None}
 
     def _sequence(self, offsets: list[int]) -> Iterator[Record]:
         with open(self.file, "rb") as fh:
@@ -250,14 +259,19 @@ class Spool:
                 fh.seek(offset)
                 yield from zip(*pickle.load(fh))
 
-    def runs(self) -> Iterator[list[list]]:
+    def runs(self, rendered: bool = False) -> Iterator:
         """The records in :meth:`Finding.sort_key` order, in parts, each by field (seven lists, as
         :data:`Record`'s fields): each run as it was spooled (one sequence), or the merged
-        sequences in parts of ``CHUNK``."""
+        sequences in parts of ``CHUNK``. With `rendered`, a run a helper rendered ahead under
+        this path is given as its text (:class:`codecheck.formatters.ahead.RenderedRun`)."""
         self.close()
         if len(self.sequences) == 1:
+            texts = self.rendered[1] if rendered and self.rendered and self.rendered[0] == self.path else {}
             with open(self.file, "rb") as fh:
                 for offset in self.sequences[0]:
+                    if offset in texts:
+                        yield texts[offset]
+                        continue
                     fh.seek(offset)
                     yield pickle.load(fh)
             return
@@ -382,12 +396,13 @@ class Results:
             return findings
         return _without_baselined(findings, *self.baseline_filter)
 
-    def iter_chunks(self) -> "Iterator[tuple[str | None, list]]":
+    def iter_chunks(self, rendered: bool = False) -> "Iterator[tuple[str | None, list]]":
         """:meth:`iter_findings` in lists, for a format that writes many findings at a time:
         ``(path, fields)``, a spool's records as they are spooled (by field: seven lists, as
         :data:`Record`'s fields, all about the file `path`), where a file's findings are one
         spool and no baseline filters them; otherwise ``(None, findings)``, a list. The same
-        findings in the same order."""
+        findings in the same order. With `rendered`, a spooled run that a helper rendered
+        ahead comes as ``(path, RenderedRun)`` (:meth:`Spool.runs`)."""
         if self.baseline_filter is not None or not self.spools:
             yield from ((None, chunk) for chunk in _chunked(self.iter_findings()))
             return
@@ -399,7 +414,7 @@ class Results:
         for path in sorted(by_path):
             sources = by_path[path]
             if len(sources) == 1 and isinstance(sources[0], Spool):
-                yield from ((path, records) for records in sources[0].runs())
+                yield from ((path, records) for records in sources[0].runs(rendered))
                 continue
             held = sorted((f for f in sources if not isinstance(f, Spool)), key=lambda f: f.sort_key())
             streams = [held] if held else []

@@ -59,7 +59,7 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
 
     paths = paths or (".",)  # as ruff: no path means the current folder
     stdin = _Stdin.take(paths, stdin_filename)
-    results = None
+    results = ahead = None
     import shutil
     import tempfile
 
@@ -90,11 +90,19 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
                 click.echo(f"codecheck: configuration {config.source or '(defaults: no codecheck.yaml found)'} "
                            f"for {', '.join(map(str, inputs))}", err=True)
         results = Results(as_of=day, rules=[])
+        if getattr(formatter, "ahead", None) and baseline_path is None and write_baseline is None:
+            from codecheck.formatters.ahead import Ahead
+
+            ahead = Ahead(formatter.ahead)  # a helper renders the findings while the rules run
         for config, engine, inputs in groups:
-            part = engine.run(inputs, spool=spools)  # case files' findings on disk until written out
+            part = engine.run(inputs, spool=spools, spooled=ahead)  # case files' findings on disk until written out
             results.add_rules(part.rules)
             results.absorb(part)
             results.baselined += part.baselined
+        if ahead is not None:
+            rendered = ahead.finish()
+            for spool in results.spools:
+                spool.rendered = rendered.get(spool.file)
         if any(engine.progress for _, engine, _ in groups):
             click.echo("\r\033[K", err=True, nl=False)
         stdin.rename(results)
@@ -119,6 +127,8 @@ def check(paths, fmt, output, select, ignore, fail_on, as_of, config_path, kind,
         fail(str(exc))
     finally:
         stdin.clean()
+        if ahead is not None:
+            ahead.stop()
         if results is not None:  # the spooled findings are written out (or never will be)
             results.discard_spools()
         shutil.rmtree(spools, ignore_errors=True)

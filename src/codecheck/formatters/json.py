@@ -12,6 +12,7 @@ from json.encoder import encode_basestring
 from typing import TextIO
 
 from codecheck.findings import CaseFinding, Severity
+from codecheck.formatters.ahead import RenderedRun
 from codecheck.formatters.base import StreamingFormatter
 from codecheck.results import Results
 
@@ -92,9 +93,55 @@ def records_json(path: str, fields: list[list]) -> list[str]:
             for row, case_id, rule, level, message, column in zip(rows, case_ids, rules, levels, messages, columns)]
 
 
+# What json escapes in a string (ensure_ascii=False): quotes, backslashes, control characters.
+# Non-ASCII text encodes to bytes of 0x80 and over, so none of these bytes can come from it.
+_ESCAPED = bytes(range(32)) + b'"\\'
+
+
+def _verbatim(texts: list[str]) -> bool:
+    """Whether json writes every one of `texts` as it stands between quotes: one pass in C
+    over them all (``encode_basestring`` on each costs three times as much)."""
+    data = "".join(texts).encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _ESCAPED)) == len(data)
+
+
+def records_text(path: str, fields: list[list]) -> str:
+    """``",\n".join(records_json(path, fields))``, built as one list of pieces joined once,
+    the pieces placed by slice (in C), not an f-string per finding: about twice as fast, the
+    same text (the tests compare them). A message or case id is written as it stands when
+    none of the run's needs escaping (checked once for all)."""
+    rows, case_ids, rules, provisions, levels, messages, columns = fields
+    n = len(rows)
+    pairs = set(zip(rules, provisions))
+    if not n or None in rows or len({rule for rule, _ in pairs}) != len(pairs):
+        return ",\n".join(records_json(path, fields))  # rows of None, a rule with two provisions: rare
+    p0, p1, p2, p3, p4, p5, p6, p7, p8 = _CASE_PIECES
+    encode = encode_basestring
+    plain_messages = _verbatim(messages)
+    plain_ids = None not in case_ids and _verbatim(case_ids)
+    q_m, q_c = ('"' if plain_messages else ""), ('"' if plain_ids else "")
+    heads = {rule: f",\n{p0}{encode(rule)}{p1}{'null' if provision is None else encode(provision)}{p2}"
+             for rule, provision in pairs}
+    severities = {level: f"{_LEVELS[level]}{p3}{q_m}" for level in set(levels)}
+    tails = {column: f"{p7}{'null' if column is None else encode(column)}{p8}" for column in set(columns)}
+    parts: list = [None] * (8 * n)
+    parts[0::8] = map(heads.__getitem__, rules)
+    parts[1::8] = map(severities.__getitem__, levels)
+    parts[2::8] = messages if plain_messages else map(encode, messages)
+    parts[3::8] = repeat(f"{q_m}{p4}{encode(path)}{p5}{q_c}", n)
+    parts[4::8] = case_ids if plain_ids else ["null" if c is None else encode(c) for c in case_ids]
+    parts[5::8] = repeat(q_c + p6, n)
+    parts[6::8] = map(str, map(int, rows))
+    parts[7::8] = map(tails.__getitem__, columns)
+    return "".join(parts)[2:]  # less the first ",\n"
+
+
 class JsonFormatter(StreamingFormatter):
     name = "json"
     description = "findings and summary as one JSON document"
+    ahead = "codecheck.formatters.json:records_text"
+    """Renders a spooled run of findings in a helper process while the rules run
+    (:mod:`codecheck.formatters.ahead`): what ``write`` would write for the run."""
 
     def write(self, results: Results, out: TextIO) -> None:
         """The document with ``"findings": []``, its array then filled as the findings stream."""
@@ -129,11 +176,17 @@ class JsonFormatter(StreamingFormatter):
         head, tail = text.split('"findings": []', 1)  # the first key: before any value that could hold it
         out.write(head + '"findings": [')
         separator = "\n"
-        for path, chunk in results.iter_chunks():  # a few thousand findings a write
-            texts = records_json(path, chunk) if path is not None else [finding_json(f) for f in chunk]
-            if texts:
+        for path, chunk in results.iter_chunks(rendered=True):  # a few thousand findings a write
+            if type(chunk) is RenderedRun:  # records_text of the run, rendered ahead
+                if chunk.length:
+                    out.write(separator)
+                    chunk.write_to(out)
+                    separator = ",\n"
+                continue
+            text = records_text(path, chunk) if path is not None else ",\n".join(map(finding_json, chunk))
+            if text:
                 out.write(separator)
-                out.write(",\n".join(texts))
+                out.write(text)
                 separator = ",\n"
         out.write("]" if separator == "\n" else "\n  ]")
         out.write(tail)
