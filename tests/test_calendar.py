@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codecheck import calendar
 from codecheck.calendar import WorkingCalendar
 
 ENG = WorkingCalendar()
@@ -94,3 +95,64 @@ def test_an_event_after_the_deadline_is_over_the_limit(start, n, extra):
     assert ENG.count(start, deadline + dt.timedelta(days=extra)) >= n
     later_working = ENG.deadline(deadline, 1)
     assert ENG.count(start, later_working) == n + 1
+
+
+# -- bank holidays kept between runs -----------------------------------------------------------
+
+
+def _fresh_holidays(monkeypatch, where) -> None:
+    """A new run: nothing remembered in this process, the cache folder `where`."""
+    monkeypatch.setenv("CODECHECK_CACHE_DIR", str(where))
+    calendar.bank_holidays.cache_clear()
+    calendar._store.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_holidays():
+    """Each test here starts and ends with nothing remembered in the process."""
+    calendar.bank_holidays.cache_clear()
+    calendar._store.cache_clear()
+    yield
+    calendar.bank_holidays.cache_clear()
+    calendar._store.cache_clear()
+
+
+@pytest.mark.parametrize("region", sorted(calendar.REGIONS))
+def test_kept_bank_holidays_are_the_holidays_packages(tmp_path, monkeypatch, region):
+    import holidays
+
+    want = tuple(sorted(holidays.UK(subdiv=calendar.REGIONS[region],
+                                    years=range(calendar.FIRST_YEAR, calendar.LAST_YEAR + 1))))
+    _fresh_holidays(monkeypatch, tmp_path)
+    assert calendar.bank_holidays(region) == want  # worked out, then written at exit
+    calendar._store().save()
+    _fresh_holidays(monkeypatch, tmp_path)
+    assert calendar._store().entries, "the holidays were kept"
+    assert calendar.bank_holidays(region) == want and not calendar._store()._added  # read back, not generated
+
+
+def test_a_damaged_holidays_cache_is_worked_out_again(tmp_path, monkeypatch):
+    _fresh_holidays(monkeypatch, tmp_path)
+    want = calendar.bank_holidays()
+    calendar._store().save()
+    path = calendar._store().path
+    for damage in (b"", b"\x00garbage", path.read_bytes()[:40]):
+        path.write_bytes(damage)
+        _fresh_holidays(monkeypatch, tmp_path)
+        assert calendar.bank_holidays() == want
+    key = next(iter(calendar._store().entries))
+    calendar._store().entries[key] = ("ok", ("not", "ordinals"))  # a value that cannot be used
+    calendar.bank_holidays.cache_clear()
+    assert calendar.bank_holidays() == want
+    calendar._store()._added = {}
+
+
+def test_holidays_of_another_package_version_are_not_read(tmp_path, monkeypatch):
+    _fresh_holidays(monkeypatch, tmp_path)
+    calendar.bank_holidays()
+    calendar._store().save()
+    _fresh_holidays(monkeypatch, tmp_path)
+    monkeypatch.setattr(calendar, "_holidays_version", lambda: "0.0-other")
+    calendar.bank_holidays()
+    assert calendar._store()._added, "worked out again for the other version"
+    calendar._store()._added = {}
