@@ -5,8 +5,9 @@ Used by :mod:`codecheck.readers.cases_csv` when pyarrow is installed
 files. The csv path stays the reference: every batch built here has the same rows,
 line numbers, cells, ragged rows and batch boundaries as the csv path's.
 
-A thread (the producer) reads the file once, in blocks of whole lines, and for
-each block:
+A thread (the producer) reads the file once, in blocks of whole lines (the main
+thread parses a block too when the one it wants next is not ready), and for each
+block:
 
 * scans the raw bytes (numpy): where the empty lines are (pyarrow skips them and
   numbers rows, not lines), and whether the block is one pyarrow reads exactly as
@@ -18,7 +19,8 @@ each block:
   differs from the header's (and lines of spaces) reach ``invalid_row_handler``,
   which gives their number and text;
 * codes each dictionary column against the file's dictionary for it (pyarrow's
-  dictionary unifier), so a value is parsed, stripped and tested once per file.
+  dictionary unifier), so a value is parsed, stripped and tested once per file: on the
+  main thread, block after block in the file's order.
 
 The main thread builds the batches from the blocks and runs the rules meanwhile.
 A block that is not safe to read this way ends the columnar read there: the
@@ -36,7 +38,6 @@ from __future__ import annotations
 import bisect
 import csv
 import os
-import queue
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,8 +209,9 @@ class _Block:
     lines: int
     rows: int
     """Rows pyarrow read (lines neither empty nor skipped as invalid)."""
-    columns: dict
-    """canonical -> ("coded", new dictionary values, codes) or ("plain", values, edge flags)"""
+    columns: "dict | pa.Table"
+    """The parsed table, then (coded as the block is handed out) canonical -> ("coded", new
+    dictionary values, codes) or ("plain", values, edge flags)"""
     blank: list[int]
     """Line numbers of the empty lines."""
     special: dict[int, str] = field(default_factory=dict)
@@ -233,44 +235,119 @@ _END = object()
 
 class ArrowRead:
     """The columnar read of one file. Started by the reader's ``open``; ``batches``
-    hands the blocks out as batches cut exactly as the csv path cuts them."""
+    hands the blocks out as batches cut exactly as the csv path cuts them.
+
+    A block is scanned and parsed by whichever thread takes it: the producer thread, or
+    the reading (main) thread when the block it wants next is not ready (it would
+    otherwise wait: it parses the next block nobody has taken). Blocks are numbered as
+    they are taken, each with its first line (lines are counted as the block is read), and
+    handed out in that order; each is coded against the file's dictionaries by the reading
+    thread as it is handed out, so codes grow in the file's order."""
 
     def __init__(self, path: Path, name: str, encoding: str, delimiter: str, index: dict[str, int], width: int):
         self.path, self.name, self.encoding, self.delimiter = path, name, encoding, delimiter
         self.index, self.width = index, width
         self.fields = {canonical: f"f{i}" for canonical, i in index.items()}
         self.stopped_because = ""
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
         self._stopping = threading.Event()
         self._known = {c: pa.array([], type=pa.string()) for c in self.fields if c not in PLAIN}
+        self._cond = threading.Condition()
+        self._done: dict[int, object] = {}  # block number -> _Block, _Stop or an exception, not yet handed out
+        self._taken = 0  # blocks taken so far (the next block's number)
+        self._wanted = 0  # the next block to hand out
+        self._end: int | None = None  # the number after the last block, once the file is read
+        self._line = 2  # the first line of the next block
+        self._fh = None
+        self._raw: Iterator[bytes] = iter(())
+        try:
+            self._fh = open(self.path, "rb")
+            if not _one_line(self._fh.readline()):  # the header, which the csv module read as one line
+                self._finish_with(_Stop(2, "ends lines with a bare CR"))
+            else:
+                self._raw = _blocks(self._fh, self._stopping)
+        except OSError as exc:
+            self._finish_with(_Stop(2, f"{type(exc).__name__}: {exc}"))
         self._thread = threading.Thread(target=self._produce, name="codecheck-csv", daemon=True)
         self._thread.start()
 
-    def _produce(self) -> None:
-        line = 2
-        try:
-            with open(self.path, "rb") as fh:
-                if not _one_line(fh.readline()):  # the header, which the csv module read as one line
-                    self._put(_Stop(line, "ends lines with a bare CR"))
-                    return
-                for raw in _blocks(fh, self._stopping):
-                    found = scan_block(raw, self.delimiter, self.encoding == "utf-8-sig")
-                    if isinstance(found, str):
-                        self._put(_Stop(line, found))
-                        return
-                    lines, empty, longest = found
-                    block = self._parse(raw, line, lines, empty, longest)
-                    if block is None:
-                        return
-                    self._put(block)
-                    line += lines
-            self._put(_END)
-        except (pa.ArrowException, OSError, UnicodeError) as exc:
-            self._put(_Stop(line, f"{type(exc).__name__}: {exc}"))
-        except BaseException as exc:  # handed to the reading thread, which raises it
-            self._put(exc)
+    def _finish_with(self, item) -> None:
+        self._done[self._taken] = item
+        self._taken += 1
+        self._end = self._taken
 
-    def _parse(self, raw: bytes, first: int, lines: int, empty: np.ndarray, longest: int) -> "_Block | None":
+    def _take(self) -> "tuple[int, bytes, int] | None":
+        """The next block nobody has taken: (number, bytes, first line); None at the end.
+        Called with ``_cond`` held."""
+        if self._end is not None or self._stopping.is_set():
+            return None
+        try:
+            raw = next(self._raw, None)
+        except OSError as exc:
+            self._finish_with(_Stop(self._line, f"{type(exc).__name__}: {exc}"))
+            return None
+        if raw is None:
+            self._end = self._taken
+            return None
+        number, first = self._taken, self._line
+        self._taken += 1
+        self._line += raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)  # as scan_block counts them
+        return number, raw, first
+
+    def _work(self, number: int, raw: bytes, first: int) -> None:
+        """Scan and parse one block (any thread), and leave the result for the reading thread."""
+        try:
+            found = scan_block(raw, self.delimiter, self.encoding == "utf-8-sig")
+            if isinstance(found, str):
+                item: object = _Stop(first, found)
+            else:
+                lines, empty, longest = found
+                item = self._parse(raw, first, lines, empty, longest)
+        except (pa.ArrowException, OSError, UnicodeError) as exc:
+            item = _Stop(first, f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            item = exc
+        with self._cond:
+            self._done[number] = item
+            self._cond.notify_all()
+
+    def _produce(self) -> None:
+        """The producer thread: take and parse blocks, at most two ahead of the reading thread."""
+        while True:
+            with self._cond:
+                while len(self._done) >= 2 and not self._stopping.is_set():
+                    self._cond.wait(0.1)
+                task = self._take()
+                if task is None:
+                    self._cond.notify_all()
+                    return
+            self._work(*task)
+
+    def _next(self):
+        """The next block in the file's order (coded), a _Stop, or _END; parsing a block
+        itself rather than waiting for the producer."""
+        number = self._wanted
+        while True:
+            with self._cond:
+                if number in self._done:
+                    item = self._done.pop(number)
+                    self._cond.notify_all()
+                    break
+                if self._end is not None and number >= self._end:
+                    return _END
+                task = self._take()
+                if task is None:
+                    self._cond.wait(0.1)
+                    continue
+            self._work(*task)
+        self._wanted += 1
+        if isinstance(item, _Block):
+            try:
+                item.columns = self._code(item.columns) if item.rows else {}
+            except (pa.ArrowException, OSError, UnicodeError) as exc:
+                return _Stop(item.first, f"{type(exc).__name__}: {exc}")
+        return item
+
+    def _parse(self, raw: bytes, first: int, lines: int, empty: np.ndarray, longest: int) -> "_Block | _Stop":
         invalid: list[tuple[int, str]] = []
 
         def handler(row) -> str:
@@ -295,8 +372,7 @@ class ArrowRead:
         special = {}
         for number, text in invalid:
             if number is None or number < 1:
-                self._put(_Stop(first, "row number unknown"))
-                return None
+                return _Stop(first, "row number unknown")
             # the number-th line of the block that is not empty
             offset = number - 1
             while True:
@@ -306,9 +382,8 @@ class ArrowRead:
                 offset = moved
             special[first + offset] = text
         if table.num_rows + len(blank) + len(special) != lines:
-            self._put(_Stop(first, "pyarrow and the scan count the lines differently"))
-            return None
-        return _Block(first, lines, table.num_rows, self._code(table) if table.num_rows else {}, blank, special)
+            return _Stop(first, "pyarrow and the scan count the lines differently")
+        return _Block(first, lines, table.num_rows, table, blank, special)  # coded as it is handed out
 
     def _code(self, table) -> dict:
         """Plain columns as they are (with their edge flags); dictionary columns as codes
@@ -340,19 +415,16 @@ class ArrowRead:
                     self._known[c] = values
         return block
 
-    def _put(self, item) -> None:
-        while not self._stopping.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
     def stop(self, wait: bool = True) -> None:
         """Stop the producer; wait for it (a block's parse at most) unless told not to."""
         self._stopping.set()
+        with self._cond:
+            self._cond.notify_all()
         if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join()
+        if self._fh is not None and not self._thread.is_alive():
+            self._fh.close()
+            self._fh = None
 
     # -- the reading thread --------------------------------------------------------------
 
@@ -374,7 +446,7 @@ class ArrowRead:
             while True:
                 stop = first + batch_size
                 while covered < stop - 1 and not done:
-                    item = self._queue.get()
+                    item = self._next()
                     if item is _END:
                         done = True
                     elif isinstance(item, _Stop):
