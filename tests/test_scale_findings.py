@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections import Counter
 from types import SimpleNamespace
 
 import numpy as np
@@ -21,7 +22,7 @@ from codecheck.checks.data import _duplicates_found
 from codecheck.checks.process import _months_before, _months_before_each
 from codecheck.findings import CaseFinding, Severity
 from codecheck.formatters.json import JsonFormatter, finding_json, records_json
-from codecheck.results import Block, Spool, _by_field, _sorted_fields, record_key
+from codecheck.results import Block, Spool, _by_field, _sorted_fields, _spooled_fields, record_key
 from tests.helpers import run_paths, write_cases
 
 
@@ -99,6 +100,33 @@ def test_records_sorted_by_field_as_sorted_by_key(n):
         parts = _mixed(records, rng)
         want = sorted(records, key=record_key)
         assert list(zip(*_sorted_fields(_by_field(parts)))) == want
+
+
+@pytest.mark.parametrize("n", [10, 70, 500, 5_000])
+def test_a_batch_spooled_by_whole_blocks_is_the_batch_sorted_by_key(n):
+    """_spooled_fields (numpy over whole blocks, as emit.many gives them: rows and case ids as
+    arrays) gives the records sorted_fields gives, as Python ints and strings, and their counts."""
+    rng = random.Random(n + 1)
+    for _ in range(10):
+        records = _records(rng, n)
+        records.sort(key=lambda r: r[2])
+        for k in range(len(records)):
+            rule = records[k][2]
+            records[k] = records[k][:3] + ({"CD001": None}.get(rule, "6." + rule[3:].lstrip("0")),) + records[k][4:]
+        parts = []
+        for part in _mixed(records, rng):
+            if type(part) is Block and rng.random() < 0.6:
+                ids = np.empty(len(part.case_ids), dtype=object)
+                ids[:] = part.case_ids
+                part = Block(np.asarray(part.rows, dtype=np.int64), ids, part.rule, part.provision, part.levels,
+                             part.messages, part.column)
+            parts.append(part)
+        fields, counts = _spooled_fields(parts)
+        assert list(zip(*fields)) == sorted(records, key=record_key)
+        assert {type(v) for v in fields[0] + fields[4]} <= {int}
+        assert counts == Counter((r[3], r[2], r[4]) for r in records)
+        messages = [m for part in parts for m in (part.messages if type(part) is Block else [part[5]])]
+        assert {id(m) for m in fields[5]} == {id(m) for m in messages}  # the strings themselves, not copies
 
 
 def test_rows_of_none_sort_the_general_way():

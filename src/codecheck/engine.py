@@ -18,6 +18,7 @@ from codecheck.columns import DATE_COLUMNS
 from codecheck.config import Config
 from codecheck.errors import InputError
 from codecheck.findings import Finding, Severity
+from codecheck.lazy import numpy as np
 from codecheck.readers.base import CASES, DOCUMENT, CaseSource
 from codecheck.records import CaseBatch
 from codecheck.registry import Registry
@@ -519,8 +520,9 @@ class Engine:
                             levels = [levels[k] for k in keep]
                         if not indexes:
                             return
-                sink.append(Block(list(map(rows.__getitem__, indexes)), [ids[i] or None for i in indexes], rule_id,
-                                  provision, levels, list(messages), column))
+                at, case_ids = batch.derived("spooled rows", lambda: _rows_and_ids(rows, ids))
+                chosen = np.asarray(indexes, dtype=np.intp)
+                sink.append(Block(at[chosen], case_ids[chosen], rule_id, provision, levels, list(messages), column))
 
             record.many = many
             return record
@@ -653,6 +655,15 @@ class _WorkerSetup:
 
 
 _worker_engine: "Engine | None" = None
+
+
+def _rows_and_ids(rows: list[int], ids: list[str]) -> tuple:
+    """A batch's line numbers and case ids (None where empty) as arrays, which ``emit.many``
+    indexes by the rows a rule reports (once per batch, not a Python step per finding)."""
+    case_ids = np.empty(len(ids), dtype=object)
+    case_ids[:] = ids
+    case_ids[case_ids == ""] = None
+    return np.asarray(rows, dtype=np.int64), case_ids
 
 
 def _stop_pool(pool) -> None:

@@ -117,8 +117,14 @@ class Block:
         return self.levels if isinstance(self.levels, list) else [self.levels] * len(self.rows)
 
     def records(self) -> list[Record]:
-        return list(zip(self.rows, self.case_ids, repeat(self.rule), repeat(self.provision), self.level_list(),
-                        self.messages, repeat(self.column)))
+        return list(zip(_listed(self.rows), _listed(self.case_ids), repeat(self.rule), repeat(self.provision),
+                        self.level_list(), self.messages, repeat(self.column)))
+
+
+def _listed(values) -> list:
+    """A Block's rows or case ids as a list (``emit.many`` gives numpy arrays: their items as
+    Python ints and strings)."""
+    return values if isinstance(values, list) else values.tolist()
 
 
 def _by_field(records: "list[Record | Block]") -> list[list]:
@@ -136,8 +142,8 @@ def _by_field(records: "list[Record | Block]") -> list[list]:
         if type(part) is Block:
             flush()
             n = len(part.rows)
-            fields[0].extend(part.rows)
-            fields[1].extend(part.case_ids)
+            fields[0].extend(_listed(part.rows))
+            fields[1].extend(_listed(part.case_ids))
             fields[2].extend(repeat(part.rule, n))
             fields[3].extend(repeat(part.provision, n))
             fields[4].extend(part.level_list())
@@ -181,6 +187,84 @@ def _sorted_fields(fields: list[list]) -> list[list]:
     return [list(map(field.__getitem__, order)) for field in fields]
 
 
+def _spooled_fields(records: "list[Record | Block]") -> tuple[list[list], Counter]:
+    """``_sorted_fields(_by_field(records))`` and the run's counts ((provision, rule, severity) ->
+    findings), a block at a time: each field gathered and ordered by numpy over the whole
+    batch (the rows, case ids and messages of ``emit.many``'s blocks are arrays already; a
+    block's rule, provision and column are one value), never a Python call per record. Runs of
+    tuples (``emit`` one at a time) are blocks of their own. The general way for what it does
+    not cover: rows of None, a rule with two provisions, few records."""
+    import numpy as np
+
+    n = sum(len(p) if type(p) is Block else 1 for p in records)
+    pieces: list = []  # (rows, case ids, rules, provisions, levels, messages, columns), each an array or one value
+    run: list[Record] = []
+
+    def flush() -> None:
+        if run:
+            rows, ids, rules, provisions, levels, messages, columns = zip(*run)
+            pieces.append((list(rows), list(ids), list(rules), list(provisions), list(levels), list(messages),
+                           list(columns)))
+            run.clear()
+
+    for part in records:
+        if type(part) is Block:
+            flush()
+            pieces.append((part.rows, part.case_ids, part.rule, part.provision, part.levels, part.messages,
+                           part.column))
+        else:
+            run.append(part)
+    flush()
+
+    def general() -> tuple[list[list], Counter]:
+        fields = _sorted_fields(_by_field(records))
+        return fields, Counter(zip(fields[3], fields[2], fields[4]))
+
+    pairs: set = set()
+    for piece in pieces:
+        if isinstance(piece[2], list):
+            pairs.update(zip(piece[2], piece[3]))
+        else:
+            pairs.add((piece[2], piece[3]))
+    if n < 64 or len({rule for rule, _ in pairs}) != len(pairs):
+        return general()
+    try:
+        rows = np.concatenate([np.asarray(p[0], dtype=np.int64) for p in pieces])
+    except (TypeError, ValueError):  # a row of None
+        return general()
+    keyed = {rule: (_provision_key(provision), rule) for rule, provision in pairs}
+    ranks = {key: k for k, key in enumerate(sorted(set(keyed.values())))}
+    rank = {rule: ranks[key] for rule, key in keyed.items()}
+
+    def whole(k: int, dtype=object) -> "np.ndarray":
+        """Field k over every piece, one array."""
+        parts = []
+        for piece in pieces:
+            part = np.empty(len(piece[0]), dtype=dtype)
+            part[:] = piece[k]  # one value or one per record; the objects themselves (np.full copies a str)
+            parts.append(part)
+        return np.concatenate(parts)
+
+    ranked = np.concatenate([np.fromiter(map(rank.__getitem__, p[2]), dtype=np.int64, count=len(p[2]))
+                             if isinstance(p[2], list) else np.full(len(p[0]), rank[p[2]], dtype=np.int64)
+                             for p in pieces])
+    keys = (rows - rows.min()) * len(ranks) + ranked
+    order = None if (keys[1:] >= keys[:-1]).all() else np.argsort(keys, kind="stable")
+    fields = []
+    for k, array in enumerate((rows, whole(1), whole(2), whole(3), whole(4, np.int64), whole(5), whole(6))):
+        fields.append((array if order is None else array[order]).tolist())
+    counts: Counter = Counter()
+    for piece in pieces:
+        if isinstance(piece[2], list):
+            counts.update(zip(piece[3], piece[2], piece[4]))
+        elif isinstance(piece[4], list):
+            for level, m in Counter(piece[4]).items():
+                counts[(piece[3], piece[2], level)] += m
+        else:
+            counts[(piece[3], piece[2], piece[4])] += len(piece[0])
+    return fields, counts
+
+
 class Spool:
     """One case file's findings, on disk until they are written out (issue 16).
 
@@ -218,7 +302,7 @@ class Spool:
         as the whole run's findings were sorted before)."""
         if not records:
             return
-        fields = _sorted_fields(_by_field(records))
+        fields, counts = _spooled_fields(records)
         rows, _, rules, provisions, levels, _, _ = fields
         if not rows:
             return
@@ -228,7 +312,7 @@ class Spool:
         offset = self._fh.tell()
         self.sequences[-1].append(offset)
         self._last = (rows[-1] or 0, _provision_key(provisions[-1]), rules[-1])
-        self.counts.update(zip(provisions, rules, levels))
+        self.counts.update(counts)
         # By field (seven lists), not by record: pickle memoizes each tuple it writes, which
         # made writing a run three times slower.
         pickle.dump(fields, self._fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -19,8 +19,8 @@ block:
   differs from the header's (and lines of spaces) reach ``invalid_row_handler``,
   which gives their number and text;
 * codes each dictionary column against the file's dictionary for it (pyarrow's
-  dictionary unifier), so a value is parsed, stripped and tested once per file: on the
-  main thread, block after block in the file's order.
+  dictionary unifier), so a value is parsed, stripped and tested once per file: block
+  after block in the file's order.
 
 The main thread builds the batches from the blocks and runs the rules meanwhile.
 A block that is not safe to read this way ends the columnar read there: the
@@ -210,7 +210,7 @@ class _Block:
     rows: int
     """Rows pyarrow read (lines neither empty nor skipped as invalid)."""
     columns: "dict | pa.Table"
-    """The parsed table, then (coded as the block is handed out) canonical -> ("coded", new
+    """The parsed table, then (coded, in the file's order) canonical -> ("coded", new
     dictionary values, codes) or ("plain", values, edge flags)"""
     blank: list[int]
     """Line numbers of the empty lines."""
@@ -241,8 +241,9 @@ class ArrowRead:
     the reading (main) thread when the block it wants next is not ready (it would
     otherwise wait: it parses the next block nobody has taken). Blocks are numbered as
     they are taken, each with its first line (lines are counted as the block is read), and
-    handed out in that order; each is coded against the file's dictionaries by the reading
-    thread as it is handed out, so codes grow in the file's order."""
+    handed out in that order; each is coded against the file's dictionaries in that order
+    too (by one thread at a time, whichever finds the next block parsed), so codes grow in
+    the file's order."""
 
     def __init__(self, path: Path, name: str, encoding: str, delimiter: str, index: dict[str, int], width: int):
         self.path, self.name, self.encoding, self.delimiter = path, name, encoding, delimiter
@@ -252,7 +253,10 @@ class ArrowRead:
         self._stopping = threading.Event()
         self._known = {c: pa.array([], type=pa.string()) for c in self.fields if c not in PLAIN}
         self._cond = threading.Condition()
-        self._done: dict[int, object] = {}  # block number -> _Block, _Stop or an exception, not yet handed out
+        self._parsed: dict[int, object] = {}  # block number -> _Block (not coded yet), _Stop or an exception
+        self._done: dict[int, object] = {}  # block number -> coded _Block, _Stop or exception, to hand out
+        self._coding = threading.Lock()
+        self._coded = 0  # the next block to code
         self._taken = 0  # blocks taken so far (the next block's number)
         self._wanted = 0  # the next block to hand out
         self._end: int | None = None  # the number after the last block, once the file is read
@@ -271,7 +275,7 @@ class ArrowRead:
         self._thread.start()
 
     def _finish_with(self, item) -> None:
-        self._done[self._taken] = item
+        self._parsed[self._taken] = item
         self._taken += 1
         self._end = self._taken
 
@@ -294,7 +298,7 @@ class ArrowRead:
         return number, raw, first
 
     def _work(self, number: int, raw: bytes, first: int) -> None:
-        """Scan and parse one block (any thread), and leave the result for the reading thread."""
+        """Scan and parse one block (any thread), then code what can be coded."""
         try:
             found = scan_block(raw, self.delimiter, self.encoding == "utf-8-sig")
             if isinstance(found, str):
@@ -307,14 +311,41 @@ class ArrowRead:
         except BaseException as exc:  # handed to the reading thread, which raises it
             item = exc
         with self._cond:
-            self._done[number] = item
-            self._cond.notify_all()
+            self._parsed[number] = item
+        self._advance()
+
+    def _advance(self) -> None:
+        """Code the parsed blocks that are next in the file's order (one thread at a time: the
+        file's dictionaries grow block by block), and leave them for the reading thread."""
+        while self._coding.acquire(blocking=False):
+            try:
+                while True:
+                    with self._cond:
+                        item = self._parsed.pop(self._coded, None)
+                    if item is None:
+                        break
+                    if isinstance(item, _Block):
+                        try:
+                            item.columns = self._code(item.columns) if item.rows else {}
+                        except (pa.ArrowException, OSError, UnicodeError) as exc:
+                            item = _Stop(item.first, f"{type(exc).__name__}: {exc}")
+                        except BaseException as exc:  # handed to the reading thread, which raises it
+                            item = exc
+                    with self._cond:
+                        self._done[self._coded] = item
+                        self._coded += 1
+                        self._cond.notify_all()
+            finally:
+                self._coding.release()
+            with self._cond:  # a block parsed while this thread held the lock is coded too
+                if self._coded not in self._parsed:
+                    return
 
     def _produce(self) -> None:
-        """The producer thread: take and parse blocks, at most two ahead of the reading thread."""
+        """The producer thread: take, parse and code blocks, at most two ahead of the reading thread."""
         while True:
             with self._cond:
-                while len(self._done) >= 2 and not self._stopping.is_set():
+                while len(self._done) + len(self._parsed) >= 2 and not self._stopping.is_set():
                     self._cond.wait(0.1)
                 task = self._take()
                 if task is None:
@@ -327,6 +358,7 @@ class ArrowRead:
         itself rather than waiting for the producer."""
         number = self._wanted
         while True:
+            self._advance()
             with self._cond:
                 if number in self._done:
                     item = self._done.pop(number)
@@ -340,11 +372,6 @@ class ArrowRead:
                     continue
             self._work(*task)
         self._wanted += 1
-        if isinstance(item, _Block):
-            try:
-                item.columns = self._code(item.columns) if item.rows else {}
-            except (pa.ArrowException, OSError, UnicodeError) as exc:
-                return _Stop(item.first, f"{type(exc).__name__}: {exc}")
         return item
 
     def _parse(self, raw: bytes, first: int, lines: int, empty: np.ndarray, longest: int) -> "_Block | _Stop":
@@ -383,7 +410,7 @@ class ArrowRead:
             special[first + offset] = text
         if table.num_rows + len(blank) + len(special) != lines:
             return _Stop(first, "pyarrow and the scan count the lines differently")
-        return _Block(first, lines, table.num_rows, table, blank, special)  # coded as it is handed out
+        return _Block(first, lines, table.num_rows, table, blank, special)  # coded next, in the file's order
 
     def _code(self, table) -> dict:
         """Plain columns as they are (with their edge flags); dictionary columns as codes
