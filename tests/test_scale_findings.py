@@ -51,6 +51,21 @@ def test_months_before_over_an_array():
         assert (_months_before_each(days, months) == np.array([_months_before(x, months) for x in days])).all()
 
 
+def test_twelve_months_after_over_an_array():
+    """CR203's time limit, twelve months after the issue (a 29 February's: the 28th), over the array."""
+    def after(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=day.year + 1)
+        except ValueError:
+            return day.replace(year=day.year + 1, day=28)
+
+    rng = random.Random(12)
+    days = np.array([rng.randrange(-150_000, 150_000) for _ in range(5_000)] + list(range(19_000, 19_800)),
+                    dtype="datetime64[D]")
+    want = np.array([after(x) for x in days.astype(dt.date)], dtype="datetime64[D]")
+    assert (_months_before_each(days, -12) == want).all()
+
+
 def test_distinct_rows_share_a_message():
     rng = random.Random(5)
     a, b = _days(rng, 3_000, 40), _days(rng, 3_000, 3)

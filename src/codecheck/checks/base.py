@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Callable, Protocol
 
 from codecheck.lazy import numpy as np
@@ -88,6 +89,29 @@ def d(day: np.datetime64) -> str:
 
 def wd(n: int) -> str:
     return f"{n} working day" + ("" if n == 1 else "s")
+
+
+def emit_all(emit: Emit, rows: list[int], messages: list[str], column: str | None, uses: "list | tuple | None" = None,
+             warn: "list | None" = None) -> None:
+    """Emit each row's message, in the order of `rows`; `uses`: the columns each relies on (one
+    tuple for all, a list of one per row, or None: the rule's); `warn`: rows whose finding is a
+    warning. In one call where the engine's ``emit`` takes many (``emit.many``: a rule with
+    thousands of findings a batch makes no Python call per finding)."""
+    many = getattr(emit, "many", None)
+    if many is not None:
+        many(rows, messages, column=column, uses=uses,
+             severity=None if warn is None else [Severity.WARNING if w else None for w in warn])
+        return
+    per_row = uses if isinstance(uses, list) else repeat(uses)
+    if warn is None:
+        for i, message, used in zip(rows, messages, per_row):
+            emit(i, message, column=column, uses=used)
+        return
+    for i, message, used, warning in zip(rows, messages, per_row, warn):
+        if warning:
+            emit(i, message, severity=Severity.WARNING, column=column, uses=used)
+        else:
+            emit(i, message, column=column, uses=used)
 
 
 def indexes(mask: np.ndarray) -> list[int]:

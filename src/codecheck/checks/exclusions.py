@@ -4,13 +4,13 @@ resident of their right to go to the Ombudsman (2.4)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from codecheck.lazy import numpy as np
 
-from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule
-from codecheck.findings import Severity
+from codecheck.checks.base import CheckContext, Emit, emit_all, indexes, record_rule
+from codecheck.checks.process import _months_before_each
+from codecheck.checks.stages import _texts
 from codecheck.records import CaseBatch
 
 _NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty[\s\-]*four)"
@@ -45,8 +45,9 @@ def _refused(cases: CaseBatch) -> np.ndarray:
 )
 def refusal_without_reason(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     refused = _refused(cases)
-    for i in indexes(refused & cases.blank("refusal_reason")):
-        emit(i, "complaint not accepted (accepted = no) but no refusal_reason is recorded", column="refusal_reason")
+    rows = indexes(refused & cases.blank("refusal_reason"))
+    emit_all(emit, rows, ["complaint not accepted (accepted = no) but no refusal_reason is recorded"] * len(rows),
+             "refusal_reason")
     reasons = cases.text("refusal_reason")
     for i in indexes(refused & ~cases.blank("refusal_reason") & cases.no_reason("refusal_reason", ctx.placeholder)):
         emit(i, f"complaint not accepted (accepted = no) and refusal_reason holds only {reasons[i].strip()!r}, "
@@ -56,13 +57,6 @@ def refusal_without_reason(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> N
 def _time_limit(reason: str) -> bool:
     """A refusal reason that is a time limit, and names no other ground the Code accepts."""
     return OUT_OF_TIME.search(reason) is not None and OTHER_GROUNDS.search(reason) is None
-
-
-def _twelve_months_after(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 @record_rule(
@@ -80,11 +74,12 @@ def _twelve_months_after(day: dt.date) -> dt.date:
 def refused_out_of_time(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     issue, received = cases.dates("issue_date"), cases.dates("received_date")
     time_limit = cases.per_value("refusal_reason", _time_limit, bool)  # once per distinct reason
-    for i in indexes(_refused(cases) & ~np.isnat(issue) & time_limit):
-        limit = _twelve_months_after(issue[i].astype(dt.date))
-        if received[i].astype(dt.date) <= limit:
-            emit(i, f"refused as out of time, but received {d(received[i])}, within 12 months of the issue on "
-                    f"{d(issue[i])} (time limit {limit.strftime('%d/%m/%Y')})", column="refusal_reason")
+    rows = np.flatnonzero(_refused(cases) & ~np.isnat(issue) & time_limit)
+    limits = _months_before_each(issue[rows], -12)  # twelve months after (a 29 February's: the 28th)
+    rows, limits = rows[received[rows] <= limits], limits[received[rows] <= limits]  # NaT received: never
+    messages = [f"refused as out of time, but received {r}, within 12 months of the issue on {i} (time limit {t})"
+                for r, i, t in zip(_texts(received[rows]), _texts(issue[rows]), _texts(limits))]
+    emit_all(emit, rows.tolist(), messages, "refusal_reason")
 
 
 @record_rule(
@@ -100,10 +95,12 @@ def refused_out_of_time(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None
 def refusal_not_signposted(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     told = cases.flags("refusal_ombudsman_signposted")
     refused = _refused(cases)
-    for i in indexes(refused & (told == 0)):
-        emit(i, "complaint not accepted and the resident was not told of the right to take the decision to the "
-                "Ombudsman (refusal_ombudsman_signposted = no)", column="refusal_ombudsman_signposted")
-    for i in indexes(refused & (told == -1)):
-        emit(i, "complaint not accepted: no record that the resident was told of the right to take the decision to "
-                "the Ombudsman (refusal_ombudsman_signposted is blank)", severity=Severity.WARNING,
-             column="refusal_ombudsman_signposted")
+    said_no, blank = indexes(refused & (told == 0)), indexes(refused & (told == -1))
+    emit_all(emit, said_no, [_NOT_TOLD] * len(said_no), "refusal_ombudsman_signposted")
+    emit_all(emit, blank, [_NOT_RECORDED] * len(blank), "refusal_ombudsman_signposted", warn=[True] * len(blank))
+
+
+_NOT_TOLD = ("complaint not accepted and the resident was not told of the right to take the decision to the "
+             "Ombudsman (refusal_ombudsman_signposted = no)")
+_NOT_RECORDED = ("complaint not accepted: no record that the resident was told of the right to take the decision to "
+                 "the Ombudsman (refusal_ombudsman_signposted is blank)")

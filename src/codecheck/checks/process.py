@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from codecheck.lazy import numpy as np
 
-from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown, wd
+from codecheck.checks.base import CheckContext, Emit, d, emit_all, indexes, record_rule, shown, wd
 from codecheck.checks.stages import STAGE2, _texts
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
@@ -165,9 +165,9 @@ def _months_before_each(days: np.ndarray, months: int) -> np.ndarray:
 def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     agreed = cases.complaints & cases.per_value("reasonable_adjustments", _adjustments_agreed, bool)
     reviewed = cases.dates("adjustments_review_date")
-    for i in indexes(agreed & np.isnat(reviewed)):
-        emit(i, "reasonable adjustments are recorded but no review of them is (adjustments_review_date is blank)",
-             column="adjustments_review_date")
+    rows = indexes(agreed & np.isnat(reviewed))
+    emit_all(emit, rows, ["reasonable adjustments are recorded but no review of them is (adjustments_review_date is "
+                          "blank)"] * len(rows), "adjustments_review_date")
     months = ctx.review_months
     active = _last_active(cases, ctx)
     old = np.flatnonzero(agreed & ~np.isnat(reviewed))
@@ -175,10 +175,10 @@ def adjustments_not_reviewed(cases: CaseBatch, ctx: CheckContext, emit: Emit) ->
     if not len(old):
         return
     open_ = (active[old] == ctx.as_of64).tolist()
-    for i, last, at, still in zip(old.tolist(), _texts(reviewed[old]), _texts(active[old]), open_):
-        when = "as of" if still else "when the case closed on"
-        emit(i, f"reasonable adjustments last reviewed {last}, more than {months} months before "
-                f"{when} {at}: no sign they are kept under active review", column="adjustments_review_date")
+    messages = [f"reasonable adjustments last reviewed {last}, more than {months} months before "
+                f"{'as of' if still else 'when the case closed on'} {at}: no sign they are kept under active review"
+                for last, at, still in zip(_texts(reviewed[old]), _texts(active[old]), open_)]
+    emit_all(emit, old.tolist(), messages, "adjustments_review_date")
 
 
 @record_rule(

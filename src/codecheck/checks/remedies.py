@@ -7,7 +7,8 @@ import re
 
 from codecheck.lazy import numpy as np
 
-from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule
+from codecheck.checks.base import CheckContext, Emit, d, emit_all, indexes, record_rule
+from codecheck.checks.stages import _distinct, _spread, _texts
 from codecheck.findings import Severity
 from codecheck.records import CaseBatch
 
@@ -26,10 +27,16 @@ def remedy_overdue(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     due = cases.dates("remedy_due_date")
     done = cases.dates("remedy_completed_date")
     as_of = ctx.as_of64
-    for i in indexes(cases.complaints & (due < as_of) & np.isnat(done)):
-        days = int((as_of - due[i]).astype(int))
-        emit(i, f"remedy due {d(due[i])} is not recorded as completed as of {d(as_of)} "
-                f"({days} calendar day{'s' if days != 1 else ''} overdue)", column="remedy_completed_date")
+    rows = np.flatnonzero(cases.complaints & (due < as_of) & np.isnat(done))
+    if not len(rows):
+        return
+    first, which = _distinct(due[rows])  # one message per due date
+    dues = due[rows[first]]
+    now = d(as_of)
+    messages = [f"remedy due {text} is not recorded as completed as of {now} "
+                f"({days} calendar day{'s' if days != 1 else ''} overdue)"
+                for text, days in zip(_texts(dues), (as_of - dues).astype(int).tolist())]
+    emit_all(emit, rows.tolist(), _spread(messages, which), "remedy_completed_date")
 
 
 NO_REMEDY = re.compile(r"^(no|none|nil|n/?a|-+|not\s+applicable|no\s+remedy(\s+(offered|due|required|needed))?|"

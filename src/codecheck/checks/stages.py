@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from codecheck.lazy import numpy as np
 
-from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, wd
+from codecheck.checks.base import CheckContext, Emit, d, emit_all, indexes, record_rule, wd
 from codecheck.findings import Severity
 from codecheck import timeliness
 from codecheck.records import CaseBatch
@@ -177,25 +177,6 @@ def _now_lates(cal, deadline: np.ndarray, as_of: np.datetime64) -> list[str]:
     return [f"now {_wd(n)} late" if n else "now past it" for n in cal.counts(deadline, as_of).tolist()]
 
 
-def _emit_all(emit: Emit, rows: list[int], messages: list[str], column: str, uses: list, warn: "list | None" = None) -> None:
-    """Emit each row's message, in the order of `rows`; `warn`: rows whose finding is a warning.
-    In one call where the engine's ``emit`` takes many (``emit.many``)."""
-    many = getattr(emit, "many", None)
-    if many is not None:
-        many(rows, messages, column=column, uses=uses,
-             severity=None if warn is None else [Severity.WARNING if w else None for w in warn])
-        return
-    if warn is None:
-        for i, message, used in zip(rows, messages, uses):
-            emit(i, message, column=column, uses=used)
-        return
-    for i, message, used, warning in zip(rows, messages, uses, warn):
-        if warning:
-            emit(i, message, severity=Severity.WARNING, column=column, uses=used)
-        else:
-            emit(i, message, column=column, uses=used)
-
-
 def _distinct(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows alike in every one of `arrays` (dates or flags, one value per row) share a message:
     ``(first, which)``, the first row of each distinct combination of values, and for each row
@@ -233,7 +214,7 @@ def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emi
         none = f"no stage {stage.number} acknowledgement recorded, and the response came "
         messages = [("acknowledged " + text) if was else (none + text + " for an acknowledgement")
                     for was, text in zip(acked.tolist(), after)]
-        _emit_all(emit, rows.tolist(), _spread(messages, which), stage.ack, step.reliance.columns_at(rows))
+        emit_all(emit, rows.tolist(), _spread(messages, which), stage.ack, step.reliance.columns_at(rows))
     if not report_overdue:
         return
     as_of = ctx.as_of64
@@ -251,7 +232,7 @@ def check_acknowledgement(stage: Stage, cases: CaseBatch, ctx: CheckContext, emi
     messages = [f"{head}{s}, deadline {due} ({stage.ack_days} working days), {late_by}" if still else
                 f"{other}{s}, the deadline {due} had passed when stage 2 was requested on {m}"
                 for still, s, due, m, late_by in zip(open_, starts, deadlines, moves, now)]
-    _emit_all(emit, rows.tolist(), _spread(messages, which), stage.ack, step.reliance.columns_at(rows),
+    emit_all(emit, rows.tolist(), _spread(messages, which), stage.ack, step.reliance.columns_at(rows),
               warn=(~np.isnat(moved[rows])).tolist())
 
 
@@ -291,7 +272,7 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
             else:
                 messages.append(f"{issued}{on} after the extended deadline {ext} "
                                 f"({_wd(n) + ' late; ' if n else ''}the Code's deadline was {b})")
-        _emit_all(emit, rows.tolist(), _spread(messages, which), stage.response, step.reliance.columns_at(rows))
+        emit_all(emit, rows.tolist(), _spread(messages, which), stage.response, step.reliance.columns_at(rows))
     as_of = ctx.as_of64
     rows = np.flatnonzero(step.status == timeliness.OVERDUE)
     if not len(rows):
@@ -322,39 +303,48 @@ def check_response(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit
         else:
             messages.append(f"no stage {stage.number} response recorded; {since}; the deadline {dl} had passed "
                             f"when stage 2 was requested on {m}")
-    _emit_all(emit, rows.tolist(), _spread(messages, which), stage.response, step.reliance.columns_at(rows),
+    emit_all(emit, rows.tolist(), _spread(messages, which), stage.response, step.reliance.columns_at(rows),
               warn=(~np.isnat(moved[rows])).tolist())
 
 
-def _extension_uses(stage: Stage, cases: CaseBatch, i: int, *more: str) -> tuple[str, ...]:
-    """An extension finding relies on the extension and the Code's deadline it extends, counted
-    from the acknowledgement or, where none is recorded, from the start."""
-    counted_from = (stage.start,) if np.isnat(cases.dates(stage.ack)[i]) else ()
-    return ("accepted", stage.ack, stage.extended_to) + counted_from + more
+def _extension_uses_each(stage: Stage, cases: CaseBatch, rows: np.ndarray, *more: str) -> list[tuple[str, ...]]:
+    """The columns each of `rows`' extension finding relies on: the extension and the Code's
+    deadline it extends, counted from the acknowledgement or, where none is recorded, from the start."""
+    unacked = np.isnat(cases.dates(stage.ack)[rows]).tolist()
+    plain = ("accepted", stage.ack, stage.extended_to) + more
+    started = ("accepted", stage.ack, stage.extended_to, stage.start) + more
+    return [started if u else plain for u in unacked]
 
 
 def check_extension_length(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     base, extended, _ = response_deadlines(stage, cases, ctx)
-    length = ctx.calendar.counts(base, extended)
-    for i in indexes(stage.due(cases, ctx) & timeliness.extension_too_long(stage, cases, ctx)):
-        emit(i, f"stage {stage.number} response deadline extended to {d(extended[i])}, {wd(length[i])} beyond the Code's "
-                f"deadline of {d(base[i])}, with no reason recorded; an extension of more than {stage.extension_days} "
-                f"working days needs a good reason, explained to the resident", column=stage.extension_reason,
-             uses=_extension_uses(stage, cases, i, stage.extension_reason))
+    rows = np.flatnonzero(stage.due(cases, ctx) & timeliness.extension_too_long(stage, cases, ctx))
+    if not len(rows):
+        return
+    lengths = ctx.calendar.counts(base[rows], extended[rows]).tolist()
+    messages = [f"stage {stage.number} response deadline extended to {ext}, {wd(n)} beyond the Code's "
+                f"deadline of {b}, with no reason recorded; an extension of more than {stage.extension_days} "
+                f"working days needs a good reason, explained to the resident"
+                for ext, n, b in zip(_texts(extended[rows]), lengths, _texts(base[rows]))]
+    emit_all(emit, rows.tolist(), messages, stage.extension_reason,
+             _extension_uses_each(stage, cases, rows, stage.extension_reason))
 
 
 def check_extension_details(stage: Stage, cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     _, extended, _ = response_deadlines(stage, cases, ctx)  # a date before the Code's deadline extends nothing
     given = cases.flags(stage.extension_details)
     with_extension = stage.due(cases, ctx) & ~np.isnat(extended)
-    for i in indexes(with_extension & (given == 0)):
-        emit(i, f"stage {stage.number} extension to {d(extended[i])} recorded without the Ombudsman's contact details "
-                f"({stage.extension_details} = no)", column=stage.extension_details,
-             uses=_extension_uses(stage, cases, i, stage.extension_details))
-    for i in indexes(with_extension & (given == -1)):
-        emit(i, f"stage {stage.number} extension to {d(extended[i])}: no record that the Ombudsman's contact details "
-                f"were given ({stage.extension_details} is blank)", severity=Severity.WARNING,
-             column=stage.extension_details, uses=_extension_uses(stage, cases, i, stage.extension_details))
+    said_no = np.flatnonzero(with_extension & (given == 0))
+    emit_all(emit, said_no.tolist(),
+             [f"stage {stage.number} extension to {ext} recorded without the Ombudsman's contact details "
+              f"({stage.extension_details} = no)" for ext in _texts(extended[said_no])],
+             stage.extension_details, _extension_uses_each(stage, cases, said_no, stage.extension_details))
+    blank = np.flatnonzero(with_extension & (given == -1))
+    emit_all(emit, blank.tolist(),
+             [f"stage {stage.number} extension to {ext}: no record that the Ombudsman's contact details "
+              f"were given ({stage.extension_details} is blank)" for ext in _texts(extended[blank])],
+             stage.extension_details, _extension_uses_each(stage, cases, blank, stage.extension_details),
+             warn=[True] * len(blank))
 
 
 # -- the rules ---------------------------------------------------------------------
