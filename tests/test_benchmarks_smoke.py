@@ -25,7 +25,7 @@ def test_case_benchmark_smoke():
 
 def test_scale_benchmark_smoke():
     """bench_scale.py (issue 16): both exports at a small size, each with its findings, ratio and peak."""
-    out = run("benchmarks/bench_scale.py", "2000")
+    out = run("benchmarks/bench_scale.py", "2000", "--rounds", "2")
     lines = [line.split() for line in out.splitlines() if line.strip().startswith("2,000")]
     assert [line[1] for line in lines] == ["low", "high"]
     low, high = (int(line[2].replace(",", "")) for line in lines)
