@@ -210,8 +210,8 @@ class _Block:
     rows: int
     """Rows pyarrow read (lines neither empty nor skipped as invalid)."""
     columns: "dict | pa.Table"
-    """The parsed table, then (coded, in the file's order) canonical -> ("coded", new
-    dictionary values, codes) or ("plain", values, edge flags)"""
+    """The parsed table, then (coded, in the file's order) canonical -> code array (into the
+    file's dictionary for the column) or plain strings (``_Columns.convert``)"""
     blank: list[int]
     """Line numbers of the empty lines."""
     special: dict[int, str] = field(default_factory=dict)
@@ -257,6 +257,7 @@ class ArrowRead:
         self._done: dict[int, object] = {}  # block number -> coded _Block, _Stop or exception, to hand out
         self._coding = threading.Lock()
         self._coded = 0  # the next block to code
+        self._columns = _Columns(self.fields)  # the file's dictionaries, extended as blocks are coded
         self._taken = 0  # blocks taken so far (the next block's number)
         self._wanted = 0  # the next block to hand out
         self._end: int | None = None  # the number after the last block, once the file is read
@@ -326,7 +327,7 @@ class ArrowRead:
                         break
                     if isinstance(item, _Block):
                         try:
-                            item.columns = self._code(item.columns) if item.rows else {}
+                            item.columns = self._columns.convert(self._code(item.columns)) if item.rows else {}
                         except (pa.ArrowException, OSError, UnicodeError) as exc:
                             item = _Stop(item.first, f"{type(exc).__name__}: {exc}")
                         except BaseException as exc:  # handed to the reading thread, which raises it
@@ -459,7 +460,7 @@ class ArrowRead:
         """Batches as :mod:`codecheck.readers.rows` defines them: ``batch_size`` lines (blank
         lines dropped, ragged rows kept for CD004), as the csv path cuts them. Raises
         :class:`Fallback` (before yielding the batch concerned) where the producer stopped."""
-        columns = _Columns(self.fields)
+        columns = self._columns
         pending: list[tuple[int, dict]] = []  # blocks' rows not yet used: (rows, columns)
         offset = 0  # rows of pending[0] already used
         blank: list[int] = []  # empty lines, ascending
@@ -482,7 +483,7 @@ class ArrowRead:
                         raise item
                     else:
                         if item.rows:
-                            pending.append((item.rows, columns.convert(item.columns)))
+                            pending.append((item.rows, item.columns))
                         blank.extend(item.blank)
                         special.update(item.special)
                         special_lines.extend(sorted(item.special))
