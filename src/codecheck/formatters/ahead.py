@@ -137,13 +137,14 @@ class Ahead:
     def _start(self) -> None:
         import codecheck
 
-        package_root = str(Path(codecheck.__file__).resolve().parent.parent)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        # This codecheck, wherever it was imported from; put first only where the helper's own
+        # path does not hold it already (a site-packages put first would shadow the stdlib).
+        root = str(Path(codecheck.__file__).resolve().parent.parent)
+        start = ("import sys; root, render = sys.argv[1:3]; root in sys.path or sys.path.insert(0, root); "
+                 "from codecheck.formatters.ahead import serve; serve(render, sys.stdin.buffer, sys.stdout.buffer)")
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "codecheck.formatters.ahead", self.render],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            self.process = subprocess.Popen([sys.executable, "-c", start, root, self.render], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:
             self.failed = True
 
@@ -217,5 +218,5 @@ def serve(render: str, lines, answer) -> None:
     answer.flush()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the helper, by hand: python -m codecheck.formatters.ahead MODULE:FUNCTION
     serve(sys.argv[1], sys.stdin.buffer, sys.stdout.buffer)
