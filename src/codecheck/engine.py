@@ -503,21 +503,29 @@ class Engine:
                     levels = [default if s is None else int(s) for s in severity]
                 else:
                     levels = int(severity)
-                if provision:  # those left out, as ``record`` leaves them out
-                    keep = None
+                if provision:  # those left out, as ``record`` leaves them out (by numpy: no step per row)
+                    left_out = None
                     if uses is None or isinstance(uses, tuple):
                         hidden = blind(every if uses is None else tuple(uses))
                         if hidden:
-                            keep = [k for k, i in enumerate(indexes) if i not in hidden]
+                            left_out = np.isin(indexes, np.fromiter(hidden, dtype=np.intp, count=len(hidden)))
                     else:
                         hidden_by = {u: blind(tuple(u)) for u in set(uses)}
                         if any(hidden_by.values()):
-                            keep = [k for k, (i, u) in enumerate(zip(indexes, uses)) if i not in hidden_by[u]]
-                    if keep is not None:
-                        indexes = [indexes[k] for k in keep]
-                        messages = [messages[k] for k in keep]
+                            kinds = list(hidden_by)
+                            kind = np.fromiter(map({u: k for k, u in enumerate(kinds)}.__getitem__, uses),
+                                               dtype=np.intp, count=len(uses))
+                            left_out = np.zeros(len(indexes), dtype=bool)
+                            for k, u in enumerate(kinds):
+                                if hidden_by[u]:
+                                    hidden = np.fromiter(hidden_by[u], dtype=np.intp, count=len(hidden_by[u]))
+                                    left_out |= (kind == k) & np.isin(indexes, hidden)
+                    if left_out is not None and left_out.any():
+                        keep = np.flatnonzero(~left_out).tolist()
+                        indexes = list(map(indexes.__getitem__, keep))
+                        messages = list(map(messages.__getitem__, keep))
                         if isinstance(levels, list):
-                            levels = [levels[k] for k in keep]
+                            levels = list(map(levels.__getitem__, keep))
                         if not indexes:
                             return
                 at, case_ids = batch.derived("spooled rows", lambda: _rows_and_ids(rows, ids))
