@@ -140,7 +140,8 @@ class Ahead:
         # This codecheck, wherever it was imported from; put first only where the helper's own
         # path does not hold it already (a site-packages put first would shadow the stdlib).
         root = str(Path(codecheck.__file__).resolve().parent.parent)
-        start = ("import sys; root, render = sys.argv[1:3]; root in sys.path or sys.path.insert(0, root); "
+        start = ("import os, sys; root, render = sys.argv[1:3]; "
+                 "any(os.path.realpath(p or '.') == root for p in sys.path) or sys.path.insert(0, root); "
                  "from codecheck.formatters.ahead import serve; serve(render, sys.stdin.buffer, sys.stdout.buffer)")
         try:
             self.process = subprocess.Popen([sys.executable, "-c", start, root, self.render], stdin=subprocess.PIPE,
