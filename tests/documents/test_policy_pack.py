@@ -738,3 +738,33 @@ def test_script_output_is_deterministic(generated, tmp_path):
     _generate(tmp_path)
     for path in sorted(generated.iterdir()):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+_SPANNED_TABLE = ("<h2>How long each stage takes</h2><table><tr><th>Stage</th><th>What we do</th><th>How long</th></tr>"
+                  "<tr><td rowspan='2'>Stage one</td><td>Acknowledge your complaint</td><td>{ack1}</td></tr>"
+                  "<tr><td>Send our full reply</td><td>{reply1}</td></tr>"
+                  "<tr><td rowspan=2>Stage two</td><td>Confirm we have your request</td><td>{ack2}</td></tr>"
+                  "<tr><td>Send our final reply</td><td>{reply2}</td></tr></table>")
+_SPANNED_GOOD = dict(ack1="Within five working days of receiving it", reply1="Within ten working days of acknowledging it",
+                     ack2="Within 5 working days", reply2="Within twenty working days of confirming it")
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({}, set()),
+    ({"ack1": "Within ten working days of receiving it"}, {"CP602T"}),
+    ({"reply1": "Within fifteen working days of acknowledging it"}, {"CP603T"}),
+    ({"ack2": "Within 10 working days"}, {"CP611T"}),
+    ({"reply2": "Within 30 working days"}, {"CP614T"}),
+])
+def test_an_html_timescale_table_with_a_stage_spanning_its_rows(tmp_path, change, expected):
+    """Landlords' web pages lay timescales out as a table whose stage cell spans the rows of its
+    steps, the step named in the cell beside the time: read as a browser shows it, each time has
+    its stage and its step (a compliant table no omission warning, a breach its error)."""
+    from codecheck.documents import read_document
+
+    path = tmp_path / "complaints-policy.html"
+    path.write_text(f"<h1>Complaints policy</h1>{_SPANNED_TABLE.format(**{**_SPANNED_GOOD, **change})}",
+                    encoding="utf-8")
+    document = read_document(path)
+    assert fired(document) & TIMESCALE_RULES == expected
+    assert fired(document) & {"CP602", "CP603", "CP611", "CP614"} == set()

@@ -774,3 +774,34 @@ def test_an_html_table_cell_carries_its_row_and_column_headers(tmp_path):
     assert [b.cells for b in blocks[3:6]] == [first_row] * 3
     assert blocks[0].cells == () and blocks[6].cells == ()  # the header; a row short of the header's columns
     assert all(b.cells == () for b in blocks[8:])  # a first row with figures is not a header
+
+
+def test_an_html_table_with_spanning_cells_is_laid_out_as_a_browser_lays_it_out(tmp_path):
+    """A stage label spanning the rows of its two timescales stands in each of them; a cell
+    spanning two columns is one cell, under its first column's header."""
+    from codecheck.documents import read_document
+
+    path = tmp_path / "policy.html"
+    path.write_text("<table><tr><th>Stage</th><th>What we do</th><th>How long</th></tr>"
+                    "<tr><td rowspan='2'>Stage one</td><td>Acknowledge</td><td>Five working days</td></tr>"
+                    "<tr><td>Reply in full</td><td>Ten working days</td></tr>"
+                    "<tr><td>Stage two</td><td colspan=\"2\">Reply within twenty working days</td></tr>"
+                    "<tr><td rowspan='x'>Ombudsman</td><td>Any time after our final reply</td></tr>"
+                    "</table>", encoding="utf-8")
+    rows = {b.text: b.cells for b in read_document(path).blocks if b.part == "table"}
+    assert rows["Acknowledge"] == (("Stage one", "Stage"), ("Acknowledge", "What we do"),
+                                   ("Five working days", "How long"))
+    assert rows["Ten working days"] == (("Stage one", "Stage"), ("Reply in full", "What we do"),
+                                        ("Ten working days", "How long"))
+    assert rows["Reply within twenty working days"] == (("Stage two", "Stage"),
+                                                        ("Reply within twenty working days", "What we do"))
+    assert rows["Any time after our final reply"] == ()  # two cells for three columns: not guessed
+
+
+def test_an_html_table_spanning_past_all_bounds_is_read_without_headers(tmp_path):
+    from codecheck.documents import read_document
+
+    path = tmp_path / "policy.html"
+    cells = "".join(f"<tr><td rowspan='999' colspan='999'>x{k}</td></tr>" for k in range(50))
+    path.write_text(f"<table><tr><th>Stage</th><th>Time</th></tr>{cells}</table>", encoding="utf-8")
+    assert all(b.cells == () for b in read_document(path).blocks if b.part == "table")

@@ -42,6 +42,43 @@ _MAX_RESCAN = 4_000_000
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
+_MAX_SPAN = 1000
+"""The largest rowspan or colspan read (HTML's own limit for colspan); larger is read as 1."""
+_MAX_LAID_OUT = 20_000
+"""Cells a table may lay out (spans included); a table past it is read without column headers."""
+
+
+def _span(value: str | None) -> int:
+    """A rowspan or colspan attribute as a browser reads it: a whole number from 1, else 1."""
+    try:
+        n = int((value or "").strip())
+    except ValueError:
+        return 1
+    return n if 1 <= n <= _MAX_SPAN else 1
+
+
+def _layout(spans: list[list[tuple[int, int]]], rows: int) -> "list[dict[int, tuple[int, int]]] | None":
+    """Where each cell stands: for each row, column -> (row, cell) of the cell covering it, each
+    cell placed in the first column its row has free (a cell spanning rows above takes its
+    columns). None where the table would lay out more than _MAX_LAID_OUT cells."""
+    layout: list[dict[int, tuple[int, int]]] = [{} for _ in range(rows)]
+    laid = 0
+    for r, row in enumerate(spans[:rows]):
+        column = 0
+        for k, (down, across) in enumerate(row):
+            while column in layout[r]:
+                column += 1
+            down = min(down, rows - r)
+            laid += down * across
+            if laid > _MAX_LAID_OUT:
+                return None
+            for dr in range(down):
+                for dc in range(across):
+                    layout[r + dr][column + dc] = (r, k)
+            column += across
+    return layout
+
+
 class _TooMuchOpenMarkup(Exception):
     pass
 
@@ -63,6 +100,8 @@ class _Extractor(HTMLParser):
         # indexes of its blocks; for a header row, whether its cells are <th>.
         self._grids: list[list[list[list[int]]]] = []
         self._header_cells: list[list[bool]] = []
+        # For each open table, per row, each cell's (rowspan, colspan).
+        self._spans: list[list[list[tuple[int, int]]]] = []
 
     # -- helpers ---------------------------------------------------------
     def _skipping(self) -> bool:
@@ -109,35 +148,60 @@ class _Extractor(HTMLParser):
             self._tables += 1
             self._grids.append([])
             self._header_cells.append([])
+            self._spans.append([])
         elif tag == "tr" and self._grids:
             self._grids[-1].append([])
+            self._spans[-1].append([])
             if len(self._grids[-1]) == 1:
                 self._header_cells[-1] = []
         elif tag in ("td", "th") and self._grids:
             if not self._grids[-1]:
                 self._grids[-1].append([])  # a cell with no <tr> before it
+                self._spans[-1].append([])
             self._grids[-1][-1].append([])
+            found = dict(attrs)
+            self._spans[-1][-1].append((_span(found.get("rowspan")), _span(found.get("colspan"))))
             if len(self._grids[-1]) == 1:
                 self._header_cells[-1].append(tag == "th")
         elif tag == "pre":
             self._pre += 1
 
-    def _label_columns(self, grid: list[list[list[int]]], th: list[bool]) -> None:
+    def _label_columns(self, grid: list[list[list[int]]], th: list[bool], spans: list[list[tuple[int, int]]]) -> None:
         """A table's data cells with their column headers (Block.cells: the whole row, each cell
-        with its header), when its first row is a header row (all <th>, or no cell with a figure)."""
+        with its header), when its first row is a header row (all <th>, or no cell with a figure).
+        Cells are laid out as a browser lays them out: a cell spanning rows (rowspan: a 'Stage 1'
+        label beside its two timescales) stands in each row it spans, one spanning columns
+        (colspan) once, under the header of its first column. A row that does not fill the
+        header's columns is left unlabelled (not guessed)."""
         texts = [[" ".join(self.blocks[i].text for i in cell) for cell in row] for row in grid]
         if len(texts) < 2 or not texts[0] or not any(texts[0]):
             return
         if not (th and all(th)) and not names_columns(texts[0]):
             return
-        header = texts[0]
-        for row, cells in zip(grid[1:], texts[1:]):
-            if len(cells) != len(header):
+        layout = _layout(spans, len(grid))
+        if layout is None:
+            return
+        header: dict[int, str] = {}
+        for column, (r, k) in sorted(layout[0].items()):
+            if r == 0:
+                header.setdefault(column, texts[0][k])
+        width = len(layout[0])
+        if sorted(header) != list(range(width)):
+            return
+        for r in range(1, len(grid)):
+            placed = layout[r] if r < len(layout) else {}
+            if sorted(placed) != list(range(width)):
                 continue
-            labelled = tuple(zip(cells, header))
-            for cell in row:
+            labelled, last = [], None
+            for column in range(width):
+                source = placed[column]
+                if source != last:  # a cell spanning columns: once, under its first column's header
+                    labelled.append((texts[source[0]][source[1]], header[column]))
+                last = source
+            cells = tuple(labelled)
+            for cell in grid[r]:
                 for i in cell:
-                    self.blocks[i] = replace(self.blocks[i], cells=labelled)
+                    self.blocks[i] = replace(self.blocks[i], cells=cells)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK and tag not in _SKIP:
@@ -155,7 +219,7 @@ class _Extractor(HTMLParser):
         elif tag == "table":
             self._tables = max(0, self._tables - 1)
             if self._grids:
-                self._label_columns(self._grids.pop(), self._header_cells.pop())
+                self._label_columns(self._grids.pop(), self._header_cells.pop(), self._spans.pop())
         elif tag == "pre":
             self._pre = max(0, self._pre - 1)
 

@@ -61,6 +61,7 @@ STAGE2 = _cue(
 STEP_CUES: dict[str, re.Pattern[str]] = {
     "acknowledge": _cue(
         r"\b{acknowledge}", r"\bconfirm (?:that )?we (?:have )?received\b",
+        r"\bconfirm (?:that )?we(?:'ve| have) (?:got )?(?:your|the) (?:complaint|request|escalation)\b",
         # "we'll let you know we've received your complaint within 5 working days"
         r"\b(?:let you know|tell you|write to (?:you|confirm)) (?:that )?(?:we(?:'ve| have)? )?(?:received|got)\b",
     ),
@@ -444,14 +445,16 @@ def _columns(s: str, cells: tuple[tuple[str, str], ...]) -> list[tuple[int, int,
     return out
 
 
-def _one_cell(s: str, cells: tuple[tuple[str, str], ...]) -> tuple[list[tuple[int, int, str]], str | None]:
-    """For a sentence that is one cell of a table row: the cell's span with its header, and the
-    row's first cell (what the row is about, e.g. "stage 2") when it is another cell."""
+def _one_cell(s: str, cells: tuple[tuple[str, str], ...]) -> tuple[list[tuple[int, int, str]], str | None, str]:
+    """For a sentence that is one cell of a table row: the cell's span with its header, the
+    row's first cell (what the row is about, e.g. "stage 2") when it is another cell, and the
+    row's cells before it (which may name the step: "Acknowledge your complaint | 5 working days")."""
     text = s.strip()
     for k, (cell, head) in enumerate(cells):
         if normalize(cell).strip() == text:
-            return [(0, len(s), normalize(head))], (normalize(cells[0][0]) if k else None)
-    return [], None
+            return ([(0, len(s), normalize(head))], (normalize(cells[0][0]) if k else None),
+                    " ; ".join(normalize(c) for c, _ in cells[:k]))
+    return [], None, ""
 
 
 def _column_at(columns: list[tuple[int, int, str]], offset: int) -> tuple[int, str] | None:
@@ -518,9 +521,9 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
         topic = f"'{sentence.heading}'"
     hedged = bool(HEDGE.search(s))
     columns = _columns(s, sentence.cells)
-    row_label = None
+    row_label, row_before = None, ""
     if not columns and sentence.cells:  # a cell read on its own (an HTML table): the row's cells, it among them
-        columns, row_label = _one_cell(s, sentence.cells)
+        columns, row_label, row_before = _one_cell(s, sentence.cells)
     complex_cases = bool(COMPLEX.search(s))
     heading_stage = _stage_in(sentence.heading) if sentence.heading else None
     if heading_stage is None and sentence.heading and STILL_UNHAPPY.search(sentence.heading):
@@ -565,6 +568,8 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
         if step is None and head is not None and _step_before(s[head[0] : low_amount.start]) is None:
             step = _step_before(head[1])  # "5 working days" under "Acknowledge": its column says the step
         step = step or _step_before(before) or _step_before(s[: low_amount.start])
+        if step is None and row_before:
+            step = _step_before(row_before)  # the row's cells before this one: "Acknowledge your complaint"
         counted_from = next((name for name, cue in FROM_CUES.items() if cue.search(after[:80])), None)
         if counted_from == "response" and step in (None, "respond", "acknowledge", "other"):
             # "within 20 working days of our stage 1 response": the resident's time to go on
