@@ -236,8 +236,10 @@ ESCALATION_CONDITION = _cue(
     r"(?:\w+ ){0,2}(?:set out|explain|include|state|give) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
     # "you must do so in writing within 14 days of our reply, explaining how and why ..." (the
     # resident still the one explaining: no "we" between)
-    MUST + r"\W+(?:(?!we\b)\w+\W+){0,14}(?:explaining|stating|setting out|giving|telling us) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
-    r"\bmust be (?:made|submitted|sent|put)(?:\W+\w+){0,10}\W+(?:setting out|stating|explaining|giving) "
+    MUST + r"\W+(?:(?!we\b)\w+\W+){0,14}(?:explaining|stating|setting out|giving|telling us|describing|detailing|"
+    r"outlining) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    r"\bmust be (?:made|submitted|sent|put)(?:\W+\w+){0,10}\W+(?:setting out|stating|explaining|giving|describing|"
+    r"detailing|outlining) "
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bwe(?: will|'ll)? need to know\W+(?:\w+\W+){0,3}(?:why|which|what|reasons?|grounds)",
     # told, not asked: "tell us in writing within 14 days, setting out why you are still unhappy"
