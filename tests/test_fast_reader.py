@@ -472,3 +472,32 @@ def test_random_small_files(tmp_path, monkeypatch, case):
     assert not [p for p in quick.problems if "bug" in p.message]
     if not slow.problems:
         assert_batches_alike(path, monkeypatch, config)
+
+
+def _lines_by_hand(buf: bytes) -> tuple[int, list[int], int]:
+    """What scan_block must find, worked out line by line: lines, the empty ones, the longest."""
+    pieces = buf.split(b"\n")
+    ended = buf.endswith(b"\n")
+    lines = pieces[:-1] if ended else pieces
+    empty = [i for i, line in enumerate(pieces[:-1]) if line in (b"", b"\r")]
+    return len(lines), empty, max((len(p) for p in pieces), default=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([b"", b"\r", b"C-1,01/05/2024", b"x" * 300, b"y" * 140_000, b"z" * 270_000, b"a,b\r", b"\r\r"]),
+                min_size=1, max_size=12),
+       st.sampled_from([b"\n", b"\r\n"]), st.booleans())
+def test_the_byte_scan_counts_lines_and_finds_empty_ones_as_a_line_by_line_reading_does(pieces, end, final):
+    """The scan's quick path (a line end in every window) and its exact path agree with a reading
+    line by line: the same number of lines, the same empty ones, a bound at least the longest line."""
+    buf = end.join(pieces) + (end if final else b"")
+    found = cases_arrow.scan_block(buf, ",", False)
+    if b"\r" in buf.replace(b"\r\n", b""):  # a CR not before an LF: left to the csv module
+        assert found == "ends lines with a bare CR"
+        return
+    lines, empty, longest = found
+    want_lines, want_empty, want_longest = _lines_by_hand(buf)
+    assert (lines, empty.tolist()) == (want_lines, want_empty)
+    assert longest >= want_longest
+    if want_longest >= 2 * cases_arrow._WINDOW:
+        assert longest == want_longest  # a long line is measured, for pyarrow's block size
