@@ -154,6 +154,9 @@ class CaseBatch:
     def _blank(self, column: str) -> np.ndarray:
         coded = self._coded(column) if column in self.cells else None
         if coded is None:
+            listed = self.cells.columns.get(column) if isinstance(self.cells, Cells) else None
+            if isinstance(listed, Listed) and listed.empty is not None and not listed.strips:
+                return listed.empty  # no cell strips to blank: the empty ones are the blank ones
             return np.array([not v for v in self.text(column)], dtype=bool)
         return coded.dictionary.blanks(self._strips(coded))[coded.codes]
 
@@ -388,6 +391,9 @@ class Listed:
 
     values: list[str]
     strips: bool
+    empty: "np.ndarray | None" = None
+    """bool per cell: the empty string (when the reader worked it out, in C++): without
+    ``strips``, exactly the blank cells."""
 
     def __len__(self) -> int:
         return len(self.values)

@@ -443,7 +443,7 @@ class ArrowRead:
                 column = table.column(f)
                 if pa.types.is_dictionary(column.type):
                     column = column.cast(pa.string())
-                block[c] = ("plain", column, _edges(column))
+                block[c] = ("plain", column, (_edges(column), _empty(column)))
         coded = list(self._known)
         if coded:
             names = [self.fields[c] for c in coded]
@@ -543,20 +543,26 @@ def _edges(strings) -> np.ndarray:
     return np.asarray(pc.match_substring_regex(strings, _EDGE), dtype=bool)
 
 
+def _empty(strings) -> np.ndarray:
+    """Per row: whether its value is the empty string; computed in C++."""
+    return np.asarray(pc.equal(pc.binary_length(strings), 0), dtype=bool)
+
+
 class _Plain:
     """Cells of a column as strings, with each one's edge flag."""
 
-    __slots__ = ("values", "edges")
+    __slots__ = ("values", "edges", "empty")
 
-    def __init__(self, values: list[str], edges: np.ndarray):
+    def __init__(self, values: list[str], edges: np.ndarray, empty: np.ndarray):
         self.values = values
         self.edges = edges
+        self.empty = empty
 
     def __len__(self) -> int:
         return len(self.values)
 
     def __getitem__(self, part: slice) -> "_Plain":
-        return _Plain(self.values[part], self.edges[part])
+        return _Plain(self.values[part], self.edges[part], self.empty[part])
 
 
 class _Columns:
@@ -573,7 +579,7 @@ class _Columns:
                 self.dictionaries[canonical].extend(a.to_pylist())
                 out[canonical] = b[0].to_numpy() if len(b) == 1 else np.concatenate([i.to_numpy() for i in b])
             else:
-                out[canonical] = _Plain(a.to_pylist(), b)
+                out[canonical] = _Plain(a.to_pylist(), *b)
         return out
 
     def join(self, canonical: str, pieces: list) -> "Coded | Listed":
@@ -583,15 +589,18 @@ class _Columns:
             return Coded(self.dictionaries[canonical], codes)
         values: list[str] = []
         strips = False
+        empty = []
         for p in pieces:
             if isinstance(p, np.ndarray):
                 dictionary = self.dictionaries[canonical]
                 values.extend(dictionary.text_values(False)[p].tolist())
                 strips = strips or bool(dictionary.edges()[p].any())
+                empty.append(dictionary.blanks(False)[p])
             else:
                 values.extend(p.values)
                 strips = strips or bool(p.edges.any())
-        return Listed(values, strips)
+                empty.append(p.empty)
+        return Listed(values, strips, (empty[0] if len(empty) == 1 else np.concatenate(empty)) if empty else None)
 
 
 def _take(pending: list, offset: int, n: int, fields: dict[str, str]):
