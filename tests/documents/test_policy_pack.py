@@ -768,3 +768,50 @@ def test_an_html_timescale_table_with_a_stage_spanning_its_rows(tmp_path, change
     document = read_document(path)
     assert fired(document) & TIMESCALE_RULES == expected
     assert fired(document) & {"CP602", "CP603", "CP611", "CP614"} == set()
+
+
+def _pdf_timescale_table(path: Path, times: dict[str, str]) -> Path:
+    """A PDF policy laying its timescales out as a table whose cells wrap onto two lines, as
+    landlords' PDFs do (fpdf2's table: each cell's lines one after another in the text layer)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 5, "Complaints policy\n\nHow long each stage takes\n")
+    rows = [("Stage", "What we do", "How long"),
+            ("Stage one", "We record the complaint, acknowledge it and set out what we understand it to be about",
+             times["ack1"]),
+            ("Stage one", "We send you our full written reply", times["reply1"]),
+            ("Stage two", "We confirm we have your request to take the complaint further", times["ack2"]),
+            ("Stage two", "A manager who was not involved before sends our final reply", times["reply2"])]
+    with pdf.table(col_widths=(25, 95, 60)) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("change, rule, amount", [
+    ({}, None, None),
+    ({"reply1": "Within 15 working days of the acknowledgement"}, "CP603T", "15 working days"),
+    ({"reply2": "Within 25 working days of the acknowledgement"}, "CP614T", "25 working days"),
+])
+def test_a_pdf_timescale_table_is_read_by_row_and_a_breach_located_at_its_line(tmp_path, change, rule, amount):
+    """A PDF's text layer gives a table's cells line by line, with no full stop between rows: the
+    whole table reads as one sentence. Each time still has its stage and step, and a breach is
+    located at the line that says it, not at the table's first line."""
+    times = {"ack1": "Within 5 working days of receiving it",
+             "reply1": "Within 10 working days of the acknowledgement",
+             "ack2": "Within 5 working days of your request",
+             "reply2": "Within 20 working days of the acknowledgement", **change}
+    document = read_document(_pdf_timescale_table(tmp_path / "complaints-policy.pdf", times))
+    located: list[tuple[str, Block]] = []
+    for rule_id in TIMESCALE_RULES | {"CP602", "CP603", "CP611", "CP614"}:
+        RULES[rule_id].check(document, None, lambda block, message, rule_id=rule_id: located.append((rule_id, block)))
+    assert {rule_id for rule_id, _ in located} == ({rule} if rule else set())
+    if rule:
+        (_, block), = located
+        assert block.page == 1 and amount in block.text  # the line holding the time, e.g. "Within 15 working days of the"

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .matching import Amount, Text, document_text, find_amounts, normalize
 from .model import Block, Document
@@ -340,10 +340,14 @@ class Statement:
     topic: str = "complaint"
     negated: bool = False
     value: str | None = None
+    at: Block | None = None
+    """The block its words start in, where that is not the sentence's first: a sentence read over
+    several lines (a PDF's, a hard-wrapped text's, a table laid out line by line) is located at
+    the line that says it."""
 
     @property
     def block(self) -> Block | None:
-        return self.sentence.block
+        return self.at or self.sentence.block
 
     def describe(self) -> str:
         """One line for ``--format statements``."""
@@ -717,6 +721,10 @@ def read(text: Text, kind: str | None = None) -> Reading:
         if LOGGED_IF_UNRESOLVED.search(sentence.text) and not SERVICE_REQUEST.search(sentence.text):
             found += _one(sentence, LOGGED_IF_UNRESOLVED, "extra_stage", value="a step before stage 1",
                           negated=bool(NO_EXTRA_STAGE.search(sentence.text)))
+        for i, st in enumerate(found):
+            at = text.block_at(st.start)
+            if at is not None and at is not sentence.block:
+                found[i] = replace(st, at=at)
         reading.statements += sorted(found, key=lambda st: st.start)
     return reading
 
