@@ -28,6 +28,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codecheck.documents.docx import read_docx
 from codecheck.documents.pdf import read_pdf
@@ -289,3 +291,18 @@ def test_outside_the_repository_root_is_an_absolute_file_uri(tmp_path, monkeypat
     assert {json.dumps(_physical(r)["artifactLocation"]) for r in doc["runs"][0]["results"]} == {
         json.dumps({"uri": outside.as_uri()})}
     assert _file_path(doc["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"]) == tmp_path / "repo"
+
+
+_JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(),
+                         st.floats(allow_nan=False, allow_infinity=False))
+_JSON_VALUES = st.recursive(_JSON_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=25)
+
+
+@given(_JSON_VALUES, st.sampled_from(["", "  ", " " * 8]))
+def test_results_are_written_as_json_dumps_indents_them(value, prefix):
+    """SARIF's results are indented in one pass (the json module encodes indented JSON in Python,
+    slowly): the text is json.dumps(indent=2)'s, each line after the first under the prefix."""
+    from codecheck.formatters.sarif import indented
+
+    assert indented(value, prefix) == json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + prefix)
