@@ -815,3 +815,28 @@ def test_a_pdf_timescale_table_is_read_by_row_and_a_breach_located_at_its_line(t
     if rule:
         (_, block), = located
         assert block.page == 1 and amount in block.text  # the line holding the time, e.g. "Within 15 working days of the"
+
+
+def test_a_version_table_tells_what_earlier_versions_said(tmp_path):
+    """Landlords' policies open with a document-control table whose last column says what each
+    version changed ("stage 3 panel removed", "stage 0 withdrawn"): history, never a finding;
+    the same words in the policy's own text still are."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Complaints policy", 0)
+    table = document.add_table(rows=3, cols=3)
+    for r, cells in enumerate([("Version", "Date", "Summary of changes"),
+                               ("3.0", "April 2024", "Stage 3 appeal to the panel taken away: two stages now."),
+                               ("2.0", "June 2019", "Added a stage 0 informal stage and a stage 3 panel hearing.")]):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    document.add_heading("Our process", 1)
+    document.add_paragraph("We have two stages. At stage 1 we acknowledge your complaint within 5 working days.")
+    path = tmp_path / "complaints-policy.docx"
+    document.save(path)
+    assert fired(read_document(path)) & {"CP502", "CP503", "CP307W"} == set()
+
+    document.add_paragraph("If you are unhappy after stage 2 you can ask for a stage 3 panel hearing.")
+    document.save(path)
+    assert "CP503" in fired(read_document(path))

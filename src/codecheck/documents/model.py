@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Characters that are invisible and only get in the way of matching text.
@@ -60,6 +61,33 @@ class Block:
         if self.heading and self.heading != self.text and where and self.part not in ("header", "footer"):
             where += f" (under '{_short(self.heading)}')"
         return where
+
+
+# A document's record of its own versions: a "Document control" or "Version history" section, or
+# a table with a column of changes ("Version | Date | Author | Summary of changes"). It tells what
+# earlier versions said ("stage 3 panel removed", "eight-week wait taken out"), not the process.
+_CHANGE_RECORD_HEADING = re.compile(
+    r"^(?:[\d.]+\s*)?(?:document (?:control|history)|version (?:control|history|log|record)s?"
+    r"|revision (?:history|record|log)s?|amendments? (?:history|record|log)s?|record of (?:changes|amendments|revisions)"
+    r"|change (?:log|history|record)s?|changelog|review history|summary of (?:changes|amendments|revisions))\W*$",
+    re.IGNORECASE,
+)
+_CHANGE_COLUMN = re.compile(
+    r"^(?:(?:summary|description|details|nature) of (?:the )?)?(?:changes?|amendments?|revisions?)(?: made)?\W*$"
+    r"|^(?:reason for|purpose of) (?:the )?(?:change|amendment|revision|update)s?\W*$",
+    re.IGNORECASE,
+)
+
+
+def in_change_record(block: Block | None) -> bool:
+    """Whether this block is part of the document's record of its own versions: under a "Document
+    control", "Version history" or "Revision history" heading, or a row of a table with a column of
+    changes. What a version record says was removed or changed is history, not the process."""
+    if block is None:
+        return False
+    if block.heading and _CHANGE_RECORD_HEADING.match(" ".join(block.heading.split())):
+        return True
+    return any(_CHANGE_COLUMN.match(" ".join(header.split())) for _, header in block.cells)
 
 
 def names_columns(texts: "list[str]") -> bool:

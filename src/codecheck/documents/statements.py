@@ -202,6 +202,7 @@ NO_THIRD_STAGE = _cue(
     r"(?:{abolish_verb}|ended|end)\w*[^.]{0,60}(?:{third_stage_short}|panel)",
     r"(?:{third_stage_short}|panel)[^.]{0,80}{abolished}",
     r"more than (?:two|2) stages",
+    r"{three_to_two}",
 )
 STAGE2_DIFFERENT = _cue(
     r"\b(?:different|independent|another|separate|new|more senior|senior|other) "
@@ -284,6 +285,8 @@ OMBUDSMAN_WAIT = _cue(
     r"\b(?:eight|8) weeks (?:\w+ ){0,4}(?:before|after|have passed|has passed|elapsed)\b",
 )
 NO_LONGER = _cue(r"\bno longer\b|\bdo(?:es)? not (?:need|have) to\b|\bdon't (?:need|have) to\b|\bremoved\b|"
+                 # a version record: "references to the designated person deleted"
+                 r"\b(?:deleted|taken out|abolished|scrapped|discontinued)\b|"
                  r"\bno need\b|\binstead of\b|\bwithout (?:having to|waiting|going through)\b|\bused to\b|"
                  # the old route as history: "before October 2022 residents had to wait eight weeks"
                  r"\b(?:before|until|prior to) (?:\w+ ){0,2}(?:19|20)\d\d\b|\bpreviously\b|\bin the past\b|\bformerly\b")
