@@ -51,7 +51,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from . import compiled
 from .model import PARTS, Block, Document
@@ -741,6 +741,8 @@ class Text:
     _candidates_of: dict[Matcher, list[int] | None] = field(default_factory=dict, repr=False, compare=False)
     _amounts: tuple[list[Amount], list[int]] | None = field(default=None, repr=False, compare=False)
     _headings: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What a rule type works out once per text (e.g. the unfilled placeholders' spans)."""
 
     # -- building ----------------------------------------------------------------
     @classmethod

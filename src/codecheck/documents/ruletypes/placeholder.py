@@ -35,7 +35,7 @@ _INSTRUCTION = re.compile(
     r"ref|reference|amount|details)\b",
     re.IGNORECASE,
 )
-_FILLER = re.compile(r"(?<![\w/])(?:[xX]{1,2}/[xX]{1,2}/[xX]{2,4}|£ ?[xX]{2,}(?:\.[xX]{2})?|X{2,}|x{2,})(?![\w/])")
+_FILLER = re.compile(r"(?<![\w/])(?:[xX]{1,2}/[xX]{1,2}/(?:[xX]{2,4}|\d{4}|\d{2})|£ ?[xX]{2,}(?:\.[xX]{2})?|X{2,}|x{2,})(?![\w/])")
 _MERGE_FIELD = re.compile(r"\{\{[^{}]+\}\}|\u00ab[^\u00ab\u00bb]+\u00bb|<<[^<>]+>>|\{[A-Za-z_][\w.]*\}")
 # Words in capitals in square brackets that are markings or labels, not instructions.
 _MARKINGS = frozenset({
@@ -94,10 +94,19 @@ def _placeholder_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def unfilled(text) -> list[tuple[int, int]]:
+    """The spans of `text` (a :class:`~codecheck.documents.matching.Text`) that are unfilled
+    placeholders, in order; worked out once per text."""
+    spans = text.memo.get("unfilled placeholders")
+    if spans is None:
+        spans = text.memo["unfilled placeholders"] = sorted(_placeholder_spans(text.cased))
+    return spans
+
+
 def build(spec: Spec) -> Check:
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
-        spans = overlapping([text.hit(s, e) for s, e in _placeholder_spans(text.cased)])
+        spans = overlapping([text.hit(s, e) for s, e in unfilled(text)])
         for hit in spans:
             shown = hit.text.strip()
             emit(hit.block, fmt(spec.message, match=shown))

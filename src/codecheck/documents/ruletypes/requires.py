@@ -21,6 +21,7 @@ needs every ``all_of`` group in one sentence; ``names`` says what each group is,
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -34,6 +35,7 @@ from ..matching import (
 )
 from ..model import Document
 from .base import BaseSpec, Check, Emit, Pattern, Patterns, Says, SpecError, fmt
+from .placeholder import unfilled
 
 
 @dataclass(kw_only=True)
@@ -85,11 +87,21 @@ def _in_heading(text: Text, start: int, heading: Matcher | None) -> bool:
 
 
 def _found(text: Text, patterns: PatternSet, within: Matcher | None, start: int = 0, end: int | None = None) -> bool:
-    """Does one of `patterns` match in [start, end) (under a heading matching `within`)?"""
-    if within is None:
+    """Does one of `patterns` match in [start, end) (under a heading matching `within`), outside
+    an unfilled placeholder? "[DATE THE GOVERNING BODY CONSIDERED THIS REPORT]" is an instruction
+    to write the element, not the element."""
+    spans = unfilled(text)
+    if within is None and not spans:
         return text.contains(patterns, start, end)
+    starts = [s for s, _ in spans]
+
+    def written(hit) -> bool:
+        i = bisect.bisect_right(starts, hit.start) - 1
+        return i < 0 or spans[i][1] <= hit.start
+
     return any(
-        _in_heading(text, hit.start, within) for matcher in patterns.matchers for hit in text.finditer(matcher, start, end)
+        _in_heading(text, hit.start, within) and written(hit)
+        for matcher in patterns.matchers for hit in text.finditer(matcher, start, end)
     )
 
 
