@@ -53,9 +53,11 @@ _PATTERNS = [
     ("mdy", Regex(rf"\b(?P<m>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
     # Q2 2025/26, Q3 2024-25, Q1 of 2025
     ("quarter", Regex(rf"\b(?:q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)\s+quarter)(?:\s+of)?\s+(?:the\s+)?"
-                           rf"(?:(?:financial|fin|calendar)\.?\s+year\s+)?(?:{_FY}|(?P<y>{_YEAR}))\b", re.IGNORECASE)),
-    # June 2025, end of March 2025, Sept. 25
-    ("month", Regex(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>{_YEAR}|'?\d\d)\b(?!\s*(?:working\s+)?days)(?![/.\-]\d)",
+                           rf"(?:(?:financial|fin|calendar)\.?\s+year\s+)?(?:{_FY}|(?P<y>{_YEAR})"
+                           # Q4 26/27: the financial year in two digits each
+                           rf"|(?P<fs>\d\d)\s*[/\-\u2013]\s*(?P<fs2>\d\d))\b(?![/.]\d)", re.IGNORECASE)),
+    # June 2025, end of March 2025, Sept. 25, Nov-26 (a spreadsheet's mmm-yy)
+    ("month", Regex(rf"\b(?P<m>{_MONTH})\.?,?(?:\s+|-)(?P<y>{_YEAR}|'?\d\d)\b(?!\s*(?:working\s+)?days)(?![/.\-]\d)",
                          re.IGNORECASE)),
     # 2025/26, end of 2024-25
     ("fy", Regex(rf"(?<![\d/.])(?:(?:financial|fin)\.?\s+year\s+)?{_FY}(?![\d/])", re.IGNORECASE)),
@@ -118,9 +120,9 @@ def _date_of(kind: str, m: re.Match[str]) -> dt.date | None:
         return _month_end(_year(m.group("y")), month) if month else None
     if kind == "quarter":
         quarter = int(groups["q"]) if groups.get("q") else _QUARTER_WORDS[groups["qw"].lower()]
-        if groups.get("fy"):
-            first = int(groups["fy"])
-            if _second_year(first, groups["fy2"]) is None:
+        if groups.get("fy") or groups.get("fs"):
+            first = int(groups["fy"]) if groups.get("fy") else 2000 + int(groups["fs"])
+            if _second_year(first, groups["fy2"] or groups["fs2"]) is None:
                 return None
             month, year = (3 * quarter + 3, first) if quarter < 4 else (3, first + 1)
             return _month_end(year, month)

@@ -386,3 +386,62 @@ def test_a_status_ending_a_row_without_a_date():
     plan = parse_plan(text_document(["6.6 Escalation route explained in every stage 1 response Closed"]))
     (item,) = plan.items
     assert (item.action, item.status, item.target) == ("Escalation route explained in every stage 1 response", "Closed", None)
+
+
+# --- plans as landlords lay them out (real text, issue: policies and letters on real text) ------
+
+
+def test_a_row_whose_owner_and_status_read_like_column_names_is_an_item(tmp_path):
+    """A row "6.3 | ... | Complaints Lead | In progress" has two cells that read like a header's
+    ("Lead", "progress"); it starts with a provision number, so it is an item, never a header
+    skipped in silence: both overdue rows are reported."""
+    plan = tmp_path / "complaints-action-plan.md"
+    plan.write_text(
+        "# Complaints action plan\n\n"
+        "| Code ref | Action | Owner | Target | Status |\n|---|---|---|---|---|\n"
+        "| 6.3 | Weekly report of stage 1 replies due | Complaints Manager | June 2024 | In progress |\n"
+        "| 6.14 | Weekly report of stage 2 replies due | Complaints Lead | June 2024 | In progress |\n",
+        encoding="utf-8")
+    code, findings, errors = check(str(plan))
+    assert [(f["rule"], f["message"].split(":")[0]) for f in findings] == [("IP005", "6.3"), ("IP005", "6.14")]
+
+
+def test_a_second_status_column_and_statuses_that_say_finished(tmp_path):
+    """A RAG column then a 'Progress update' column: the update says it is done. 'Embedded in
+    the case system' and 'Business as usual' say finished too."""
+    plan = tmp_path / "improvement-plan.md"
+    plan.write_text(
+        "| Code ref | Action required | Target | RAG | Progress update |\n|---|---|---|---|---|\n"
+        "| 5.6 | New acknowledgement letter with the complaint definition | Sept 2024 | Blue | Completed Nov 24, in use |\n"
+        "| 2.1 | Complaints flagged in the case system | November 2024 | Green | Embedded in the case system |\n"
+        "| 3.4 | Publicise the policy on every estate notice board | March 2025 | Green | Business as usual |\n"
+        "| 6.9(g) | Stage 1 template to say how to escalate | January 2025 | Amber | Being drafted |\n",
+        encoding="utf-8")
+    code, findings, errors = check(str(plan))
+    assert [(f["rule"], f["message"].split(":")[0]) for f in findings] == [("IP005", "6.9(g)")]
+
+
+@pytest.mark.parametrize("written, date", [
+    ("Q4 26/27", dt.date(2027, 3, 31)), ("Q3 24/25", dt.date(2024, 12, 31)),
+    ("Nov-26", dt.date(2026, 11, 30)), ("Dec-2026", dt.date(2026, 12, 31)), ("Q4 26/28", None),
+])
+def test_short_quarters_and_spreadsheet_months_are_dates(written, date):
+    target = read_target(written)
+    assert (target.date if target else None) == date
+
+
+def test_a_range_of_provisions_names_each_of_them():
+    assert split_numbers("1.2-1.4 Define a complaint")[0] == ["1.2", "1.3", "1.4"]
+    assert split_numbers("Provision 6.2 to 6.4 Timescales")[0] == ["6.2", "6.3", "6.4"]
+    assert split_numbers("5.8 - 6.2 Fairness")[0] == ["5.8", "6.2"]  # across sections: its two ends
+    assert split_numbers("6.2 - Acknowledge within five working days") == (["6.2"], "Acknowledge within five working days")
+
+
+def test_a_date_the_action_speaks_of_is_not_the_target(tmp_path):
+    """Pasted from a PDF, one row a line: 'after the April 2026 restructure' is part of the
+    action; the target is the date before the status."""
+    plan = tmp_path / "improvement-plan.txt"
+    plan.write_text("Improvement plan\n2.5 Review the list of exclusions after the April 2026 restructure and remove any "
+                    "blanket exclusion. March 2027 Not started\n", encoding="utf-8")
+    (item,) = parse_plan(read_document(plan)).items
+    assert (item.target_text, item.status) == ("March 2027", "Not started")

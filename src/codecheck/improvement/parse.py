@@ -36,18 +36,37 @@ from dataclasses import dataclass, field
 
 from codecheck.documents.model import Block, Document, normalize_whitespace
 from codecheck.lazy import Regex
-from codecheck.targets import Target, find_target, read_target
+from codecheck.targets import Target, find_target, find_targets, read_target
 
 # --- provision numbers ------------------------------------------------------------------
 
 _REF = r"\d{1,2}\.\d{1,2}(?:\s?\(\s?[a-zA-Z]\s?\))?"
 _NUMBERS = Regex(
     r"^\s*(?:(?i:(?:code\s+)?(?:section|provision|para(?:graph)?|ref(?:erence)?|clause))\.?\s*)?"
-    rf"(?P<nums>{_REF}(?:\s*(?:,|&|/|;|\band\b)\s*{_REF})*)(?![\d]|\.\d|/\d)"
+    rf"(?P<nums>{_REF}(?:\s*(?:,|&|/|;|\band\b|[-\u2013\u2014]|\bto\b)\s*{_REF})*)(?![\d]|\.\d|/\d)"
     r"\s*[:.)\-\u2013\u2014]?(?P<rest>.*)$",
     re.DOTALL,
 )
-_ONE_REF = Regex(r"(\d{1,2}\.\d{1,2})(?:\s?\(\s?([a-zA-Z])\s?\))?")
+_ONE_REF = Regex(r"(\d{1,2}\.\d{1,2})(?:\s?\(\s?([a-zA-Z])\s?\))?|(?P<to>[-\u2013\u2014]|\bto\b)")
+
+
+def _refs(nums: str) -> list[str]:
+    """The provisions a run of numbers names, a range within a section spelt out: "1.2-1.4" is
+    1.2, 1.3 and 1.4; "5.8 - 6.2" (across sections) its two ends."""
+    refs: list[str] = []
+    ranged = False
+    for m in _ONE_REF.finditer(nums):
+        if m.group("to"):
+            ranged = bool(refs)
+            continue
+        number, item = m.group(1), m.group(2)
+        if ranged:
+            (major, low), (major2, high) = refs[-1].split("(")[0].split("."), number.split(".")
+            if major == major2 and int(low) < int(high) <= int(low) + 20:
+                refs += [f"{major}.{n}" for n in range(int(low) + 1, int(high))]
+            ranged = False
+        refs.append(f"{number}({item.lower()})" if item else number)
+    return refs
 
 
 def split_numbers(text: str) -> tuple[list[str], str] | None:
@@ -65,8 +84,7 @@ def split_numbers(text: str) -> tuple[list[str], str] | None:
             return None  # "5.2 of our policy says ..." is prose, not an item
         if re.match(r"(?i)(?:am|pm|hrs?|%|percent|million|per\s+cent|fte)\b", stripped):
             return None  # "10.30 am", "2.5 FTE"
-    refs = [f"{n}({item.lower()})" if item else n for n, item in _ONE_REF.findall(m.group("nums"))]
-    return refs, normalize_whitespace(rest)
+    return _refs(m.group("nums")), normalize_whitespace(rest)
 
 
 # --- items ------------------------------------------------------------------------------
@@ -115,7 +133,9 @@ class Plan:
 
 _DONE = Regex(
     r"(?:^|[.;:!?|]\s*|\n\s*|\u2013\s*|-\s+)\W*(?:fully\s+|now\s+|action\s+)?"
-    r"(?:complete[d]?|completion\s+confirmed|done|closed|implemented|achieved|delivered|finished|in\s+place|met)\b(?!\s+(?:by|in\s+progress))",
+    r"(?:complete[d]?|completion\s+confirmed|done|closed|implemented|achieved|delivered|finished|in\s+place|met"
+    # finished and now part of normal work: "Embedded in case system", "Business as usual", "BAU"
+    r"|embedded|business\s+as\s+usual|bau)\b(?!\s+(?:by|in\s+progress))",
     re.IGNORECASE,
 )
 # A status cell's last word, after evidence pasted above it: "... Canterbury City Council Completed."
@@ -150,14 +170,22 @@ _HEADER_ROLES: list[tuple[str, re.Pattern[str]]] = [
 
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
     """Which column is which, when `cells` is a header row (two roles or more, one a number,
-    action, date or status); else None."""
+    action, date or status); else None. A row that starts with a provision number is an item,
+    never a header, and a cell holding a status ("In progress", "Complete") is a value, not the
+    status column's name: "6.2 | ... | Complaints Lead | In progress" is data. A second status
+    column ("RAG", then "Progress update") is a status column too."""
+    first = next((c for c in cells if c.strip()), "")
+    if split_numbers(first):
+        return None
     roles: dict[int, str] = {}
     for index, cell in enumerate(cells):
         text = cell.strip()
         if not text or len(text) > 60 or split_numbers(text):
             continue
         for role, pattern in _HEADER_ROLES:
-            if pattern.search(text) and role not in roles.values():
+            if role == STATUS and (is_done(text) or _NOT_DONE.match(text)):
+                continue  # "In progress", "Completed": a status, not a column's name
+            if pattern.search(text) and (role not in roles.values() or role == STATUS):
                 if role == NUMBER and "requirement" in text.lower():
                     continue
                 roles[index] = role
@@ -277,6 +305,17 @@ _STATUS_TAIL = Regex(
 )
 
 
+def _target_in(text: str) -> Target | None:
+    """The item's target date in its free text: the first date, unless it is a date the action
+    speaks of ("review the exclusions after the April 2026 restructure ... March 2027 Not
+    started": "the April 2026 restructure" names an event, its target is March 2027)."""
+    targets = find_targets(text)
+    for target in targets[:-1]:
+        if not re.search(r"\b(?:the|our|this|that|its|their)\s+$", text[:target.start], re.IGNORECASE):
+            return target
+    return targets[-1] if targets else None
+
+
 def _fill_from_text(item: Item, text: str, *, have: dict[str, str] | None = None) -> None:
     """Fill the item's fields from free text: labelled fields, else requirement / action /
     date / status by position. `have` holds fields a table column already gave."""
@@ -309,7 +348,7 @@ def _fill_from_text(item: Item, text: str, *, have: dict[str, str] | None = None
                 have[REQUIREMENT] = _clean(rest[:cut])
                 rest = rest[cut:]
         if TARGET not in have:
-            target = find_target(rest)
+            target = _target_in(rest)
             if target is not None:
                 before, after = rest[:target.start], rest[target.end:]
                 have[TARGET] = normalize_whitespace(target.text)
@@ -482,7 +521,8 @@ def _items_from_table(rows: list[_Row], roles: dict[int, str]) -> list[Item]:
                 if cell:
                     pending[-1][1].setdefault(roles.get(index) or "_rest", []).append(cell)
     for item, values in pending:
-        have = {role: normalize_whitespace(" ".join(texts)) for role, texts in values.items() if role != "_rest"}
+        have = {role: normalize_whitespace(("; " if role == STATUS else " ").join(texts))
+                for role, texts in values.items() if role != "_rest"}
         rest = "\n".join(values.get("_rest", []))
         if rest and REQUIREMENT not in have and ACTION in have:
             have[REQUIREMENT] = normalize_whitespace(rest)
