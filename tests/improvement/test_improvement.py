@@ -445,3 +445,15 @@ def test_a_date_the_action_speaks_of_is_not_the_target(tmp_path):
                     "blanket exclusion. March 2027 Not started\n", encoding="utf-8")
     (item,) = parse_plan(read_document(plan)).items
     assert (item.target_text, item.status) == ("March 2027", "Not started")
+
+
+def test_an_action_still_to_be_confirmed_is_no_action_and_a_provision_named_as_such_starts_an_item(tmp_path):
+    plan = tmp_path / "improvement-plan.md"
+    plan.write_text(
+        "| Code ref | Action | Target | Status |\n|---|---|---|---|\n"
+        "| 5.14 | To be confirmed | June 2025 | Not started |\n"
+        "| 6.1 | Triage checklist for vulnerable residents | June 2025 | Not started |\n", encoding="utf-8")
+    code, findings, errors = check(str(plan))
+    assert [(f["rule"], f["message"].split(" ")[0]) for f in findings] == [("IP002", "5.14")]
+    assert split_numbers("Provision 8.5 - exceptional circumstances plan")[0] == ["8.5"]
+    assert split_numbers("5.2 of our policy says we have two stages") is None  # prose

@@ -42,7 +42,7 @@ from codecheck.targets import Target, find_target, find_targets, read_target
 
 _REF = r"\d{1,2}\.\d{1,2}(?:\s?\(\s?[a-zA-Z]\s?\))?"
 _NUMBERS = Regex(
-    r"^\s*(?:(?i:(?:code\s+)?(?:section|provision|para(?:graph)?|ref(?:erence)?|clause))\.?\s*)?"
+    r"^\s*(?P<lead>(?i:(?:code\s+)?(?:section|provision|para(?:graph)?|ref(?:erence)?|clause))\.?\s*)?"
     rf"(?P<nums>{_REF}(?:\s*(?:,|&|/|;|\band\b|[-\u2013\u2014]|\bto\b)\s*{_REF})*)(?![\d]|\.\d|/\d)"
     r"\s*[:.)\-\u2013\u2014]?(?P<rest>.*)$",
     re.DOTALL,
@@ -80,8 +80,8 @@ def split_numbers(text: str) -> tuple[list[str], str] | None:
         glued = text[m.end("nums"):m.end("nums") + 1]
         if glued.isalnum() and not glued.isupper():
             return None  # "6.3of"
-        if stripped[0].islower():
-            return None  # "5.2 of our policy says ..." is prose, not an item
+        if stripped[0].islower() and not m.group("lead"):
+            return None  # "5.2 of our policy says ..." is prose, not an item ("Provision 8.5 - exceptional ..." is one)
         if re.match(r"(?i)(?:am|pm|hrs?|%|percent|million|per\s+cent|fte)\b", stripped):
             return None  # "10.30 am", "2.5 FTE"
     return _refs(m.group("nums")), normalize_whitespace(rest)

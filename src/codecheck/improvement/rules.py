@@ -10,11 +10,13 @@ default): a target written as a month or a quarter falls due on its last day.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Callable
 
 from codecheck.documents.model import Document
 from codecheck.findings import Severity
 from codecheck.improvement.parse import Item, is_done, known, parsed
+from codecheck.lazy import Regex
 from codecheck.rules import Rule, rule
 
 KIND = "improvement_plan"
@@ -82,6 +84,11 @@ def unknown_provision(document: Document, ctx, emit) -> None:
 # --- IP002-IP004: an item without an action, a date or a status -------------------------------
 
 
+_NO_ACTION_YET = Regex(r"^\W*(?:tbc|tbd|tba|to\s+be\s+(?:confirmed|decided|agreed|determined|advised)|n/?a|none|-+|\?+)\W*$",
+                      re.IGNORECASE)
+"""An action cell that holds a placeholder: "To be confirmed", "TBC", "-"."""
+
+
 @_rule(
     id="IP002",
     name="improvement-plan-no-action",
@@ -94,7 +101,7 @@ def unknown_provision(document: Document, ctx, emit) -> None:
 )
 def no_action(document: Document, ctx, emit) -> None:
     for item in parsed(document).items:
-        if not item.action.strip():
+        if not item.action.strip() or _NO_ACTION_YET.match(item.action):
             emit(item.block, f"{item.where} has no action: say what will be done to comply")
 
 
