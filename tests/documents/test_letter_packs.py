@@ -80,7 +80,7 @@ def run_engine(*paths: Path):
 # -- the rules themselves ---------------------------------------------------------------------
 
 EXPECTED_IDS = {
-    "CL203F": "2.3", "CL204": "2.4", "CL307": "3.7", "CL502": "5.2", "CL503": "5.3", "CL506": "5.6", "CL507": "5.7",
+    "CL203F": "2.3", "CL204": "2.4", "CL307": "3.7", "CL307W": "3.7", "CL502": "5.2", "CL503": "5.3", "CL506": "5.6", "CL507": "5.7",
     "CL511": "5.11", "CL503R": "5.3", "CL610": "6.10",
     "CL603": "6.3", "CL604": "6.4", "CL604R": "6.4", "CL604T": "6.4", "CL605": "6.5", "CL612": "6.12", "CL613": "6.13",
     "CL614": "6.14",
@@ -329,6 +329,10 @@ CASES["CL511"] = [
 CASES["CL203F"] = [
     ("We cannot accept your complaint because the issue is older than six months.", True),
     ("We cannot accept your complaint because the issue is older than twelve months.", False),
+]
+CASES["CL307W"] = [
+    ("If you remain unhappy you can ask your local councillor, as a designated person, to refer it to the Housing Ombudsman.", True),
+    ("You do not need a designated person: you can contact the Housing Ombudsman yourself straight away.", False),
 ]
 CASES["CL610"] = [
     ("We have not upheld your complaint. This is our final decision.", True),

@@ -224,6 +224,10 @@ STAGE2_SAME = _cue(
     r"(?:\w+ ){0,6}{stage1} (?:will|would|may|can) (?:also|again)\b",
     r"\b(?:will|would|may) (?:also|again) (?:carry out|conduct|handle|deal with|consider|review|investigate|look at) "
     r"(?:\w+ ){0,3}{stage2}",
+    # "your stage 2 review will be carried out by Sam Lee, Complaints Advisor, who investigated your
+    # complaint and wrote our stage 1 response"
+    r"\bby (?:[\w'-]+,? ){1,6}who (?:also )?(?:investigated|handled|dealt with|considered|looked into|wrote|"
+    r"responded to|reviewed|was responsible for) (?:\w+ ){0,6}{stage1}",
 )
 # The resident must explain or justify a request for stage 2 (6.12 forbids demanding reasons).
 MUST = (
@@ -238,7 +242,7 @@ ESCALATION_CONDITION = _cue(
     # "you must do so in writing within 14 days of our reply, explaining how and why ..." (the
     # resident still the one explaining: no "we" between)
     MUST + r"\W+(?:(?!we\b)\w+\W+){0,14}(?:explaining|stating|setting out|giving|telling us|describing|detailing|"
-    r"outlining) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    r"outlining|saying) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bmust be (?:made|submitted|sent|put)(?:\W+\w+){0,10}\W+(?:setting out|stating|explaining|giving|describing|"
     r"detailing|outlining) "
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
@@ -251,6 +255,14 @@ ESCALATION_CONDITION = _cue(
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
     r"\bonly (?:escalate|accept|consider)\w* (?:\w+ ){0,6}(?:if|where|when) you (?:\w+ ){0,3}"
     r"(?:explain|tell|give|provide|show)",
+    # a form to fill in first: "please complete the enclosed escalation form, setting out in full your reasons"
+    r"(?:^|[,;:]\s*|\bplease\s+)(?:complete|fill in|fill out|return|send us) (?:\w+ ){0,3}form\b"
+    r"(?:(?!we\b)\W*\w+){0,10}?\W+(?:setting out|explaining|stating|giving|telling us|saying) "
+    r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    # refused without reasons: "we cannot escalate requests that do not give reasons"
+    r"\b(?:can ?not|can't|will not|won't|do not|don't|are unable to) (?:escalate|accept|progress|consider)\w* "
+    r"(?:\w+ ){0,4}(?:that|which) (?:do not|don't|does not|doesn't|fail to) (?:give|include|state|explain|set out) "
+    r"(?:\w+ ){0,2}(?:reasons?|why|grounds)",
 )
 REASONS_OPTIONAL = _cue(
     r"\b(?:do not|don't|won't|will not|not) (?:\w+ ){0,2}(?:have to|need to|required to|asked to)\b",
@@ -284,7 +296,7 @@ OMBUDSMAN_WAIT = _cue(
     r"\bwait\w* (?:\w+ ){0,3}(?:eight|8) weeks\b",
     r"\b(?:eight|8) weeks (?:\w+ ){0,4}(?:before|after|have passed|has passed|elapsed)\b",
 )
-NO_LONGER = _cue(r"\bno longer\b|\bdo(?:es)? not (?:need|have) to\b|\bdon't (?:need|have) to\b|\bremoved\b|"
+NO_LONGER = _cue(r"\bno longer\b|\bdo(?:es)? not (?:need\b|have to\b)|\bdon't (?:need\b|have to\b)|\bremoved\b|"
                  # a version record: "references to the designated person deleted"
                  r"\b(?:deleted|taken out|abolished|scrapped|discontinued)\b|"
                  r"\bno need\b|\binstead of\b|\bwithout (?:having to|waiting|going through)\b|\bused to\b|"
@@ -658,7 +670,9 @@ def _one(sentence: Sentence, cue: re.Pattern[str], kind: str, context: str | Non
     return [_at(sentence, kind, m.start(), m.end(), **extra)] if m else []
 
 
-_POINTS_BACK = re.compile(r"^(?:this|it|that|they|these|the review|the appeal|your appeal|your review)\b")
+_POINTS_BACK = re.compile(r"^(?:this|it|that|they|these|the review|the appeal|your appeal|your review"
+                          # "You can escalate to stage 2. To do this you must write to us ..."
+                          r"|to do (?:this|so|that)|if you (?:want|wish|would like|decide) to do (?:this|so|that))\b")
 
 
 def read_sentences(text: Text) -> list[Sentence]:
