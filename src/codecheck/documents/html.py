@@ -96,6 +96,7 @@ class _Extractor(HTMLParser):
         self._in_heading = 0
         self._tables = 0
         self._pre = 0
+        self._item_starts = False  # an <li> opened: its first block starts a list item
         # Open tables, innermost last: their rows, each a list of cells, each a list of the
         # indexes of its blocks; for a header row, whether its cells are <th>.
         self._grids: list[list[list[list[int]]]] = []
@@ -118,8 +119,10 @@ class _Extractor(HTMLParser):
                     line=self._line,
                     heading=self.heading,
                     part="table" if self._tables else "body",
+                    list_item=self._item_starts,
                 )
             )
+            self._item_starts = False
             if self._grids and self._grids[-1] and self._grids[-1][-1]:
                 self._grids[-1][-1][-1].append(len(self.blocks) - 1)  # in the open cell
         self._buf = []
@@ -142,6 +145,8 @@ class _Extractor(HTMLParser):
             return
         if tag in _BLOCK:
             self._flush()
+        if tag == "li":
+            self._item_starts = True
         if tag in _HEADINGS:
             self._in_heading += 1
         elif tag == "table":

@@ -317,6 +317,7 @@ def read_markdown(path: str | os.PathLike[str]) -> Document:
 
     for index, raw in enumerate(lines):
         number = index + 1
+        is_item = False  # the line starts an item of a list ("- ", "1. ")
         if index <= front_matter:  # YAML front matter: plain "key: value" text
             if raw.strip() not in ("---", "...") and (text := normalize_whitespace(raw)):
                 blocks.append(Block(text=text, line=number))
@@ -392,7 +393,6 @@ def read_markdown(path: str | os.PathLike[str]) -> Document:
                     blocks.append(Block(text=title, line=number, heading=title))
                 previous_was_paragraph = False
                 continue
-            is_item = False
             pos = 0
             while True:  # strip "> " and "- " prefixes, by offset (no copy per prefix)
                 quote = _QUOTE.match(line, pos)
@@ -409,7 +409,8 @@ def read_markdown(path: str | os.PathLike[str]) -> Document:
         text = normalize_whitespace(strip_inline(line))
         if text:
             part = "table" if index in tables else "body"
-            blocks.append(Block(text=text, line=number, heading=heading, part=part, cells=cells))
+            blocks.append(Block(text=text, line=number, heading=heading, part=part, cells=cells,
+                                list_item=is_item and part == "body"))
         else:
             previous_was_paragraph = False
 

@@ -36,6 +36,9 @@ class Block:
     part: str = "body"
     row: int | None = None
     """For table cells: the table row (from 1), so each row reads as one sentence."""
+    list_item: bool = False
+    """The block starts an item of a list whose marker the reader took off (a Markdown "- ", an
+    HTML <li>): each item is a sentence of its own, and is read with the sentence that leads in."""
     cells: tuple[tuple[str, str], ...] = ()
     """For a row of a table with a header row (a Markdown table line), or a cell of one (a Word
     table cell): each cell's text with its column's header, in order, so that "5 working days"

@@ -205,6 +205,8 @@ NO_THIRD_STAGE = _cue(
     r"{three_to_two}",
 )
 STAGE2_DIFFERENT = _cue(
+    # "an officer who had no part in the stage 1 investigation"
+    r"\b(?:had|has|have|with|played|taken) no (?:part|role|involvement|hand)\b",
     r"\b(?:different|independent|another|separate|new|more senior|senior|other) "
     r"(?:\w+ ){0,2}(?:person|officer|manager|member|investigator|colleague|reviewer|employee|team|director|head)",
     r"\bnot (?:be )?(?:\w+ ){0,3}(?:led|dealt with|handled|considered|investigated|reviewed|carried out)"
@@ -585,10 +587,16 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
             step = "extend"  # "extend the time to respond by up to 10 working days"
         elif re.search(r"\b(?:longer than|tak\w* more than|exceed\w*|beyond)\s*$", before):
             step = "respond"  # "if it will take longer than 20 working days": the time it exceeds
+        elif re.search(r"\bthe\s*$", before) and re.match(r"^\s*(?:start|starts|begin|begins|run|runs|are counted|count)\b", after):
+            step = "other"  # "the 20 working days start on the day we send the acknowledgement": how a time is counted
+        elif re.search(r"\b(?:not|n't|no longer) (?:\w+ ){0,2}(?:hear|heard) (?:back )?from you (?:\w+ ){0,2}$", before):
+            step = "other"  # "if we have not heard from you within 28 days, we will close it": the resident's silence
         head = _column_at(columns, low_amount.start)
         if step is None and head is not None and _step_before(s[head[0] : low_amount.start]) is None:
             step = _step_before(head[1])  # "5 working days" under "Acknowledge": its column says the step
         step = step or _step_before(before) or _step_before(s[: low_amount.start])
+        if step == "contact" and STEP_CUES["acknowledge"].search(after[:60]):
+            step = "acknowledge"  # "we will contact you within five working days to confirm we have received it"
         if step is None and row_before:
             step = _step_before(row_before)  # the row's cells before this one: "Acknowledge your complaint"
         counted_from = next((name for name, cue in FROM_CUES.items() if cue.search(after[:80])), None)
@@ -685,7 +693,7 @@ def read_sentences(text: Text) -> list[Sentence]:
         body = text.text[start:end]
         if heading is not None and heading.strip(" :") == body.strip(" :"):
             heading = None
-        item = block is not None and is_list_item(block.text) and text.starts[at] == start
+        item = block is not None and (block.list_item or is_list_item(block.text)) and text.starts[at] == start
         if not item:
             lead_in = None
         before = out[-1].text if out and _POINTS_BACK.match(body) else None
