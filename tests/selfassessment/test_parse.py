@@ -391,3 +391,58 @@ def test_2022_by_numbers_the_2024_code_does_not_have():
     assert found is not None
     assert any("provisions the 2024 Code does not have (1.7, 1.8)" in r for r in found.reasons)
     assert found.block.line == 1
+
+
+# --- forms as landlords publish them (real layouts, read in the shapes found, own evidence) ----
+
+
+@pytest.mark.parametrize("text, kind", [("\u2714", YES), ("\u2713", YES), ("\u2611", YES), ("\u2717", NO),
+                                        ("\u2714 Complaints policy, part 2", YES), ("Yes \u2713", YES)])
+def test_a_tick_or_a_cross_is_an_answer(text, kind):
+    assert normalise_answer(text) == kind
+
+
+def test_a_row_split_over_lines_that_end_in_pipes():
+    """A web page's table saved as text: the number, the requirement and 'Yes | evidence |' each
+    on a line of its own, each ending in a pipe."""
+    doc = text_document([
+        "6.3 |",
+        "Landlords must issue a full response to stage 1 complaints within 10 working days of the complaint "
+        "being acknowledged. |",
+        "Yes | Complaints policy, part 4 | Checked in the quarterly audit. |",
+        "6.4 |",
+        "Landlords must decide whether an extension to this timescale is needed when considering the "
+        "complexity of the complaint and then inform the resident of the expected timescale for response. "
+        "Any extension must be no more than 10 working days without good reason, and the reason(s) must be "
+        "clearly set out in the extension letter. |",
+        "No | | The extension letter is being rewritten. |",
+    ])
+    first, second = parse_form(doc).entries
+    assert (first.number, first.answer, second.number, second.answer) == ("6.3", YES, "6.4", NO)
+
+
+def test_a_reference_in_the_evidence_wrapped_onto_a_line_of_its_own_is_not_a_row():
+    """Evidence pasted from a PDF, the policy's paragraph number wrapped: '... Yes Policy paragraph'
+    then '6.4', or written 'paragraph 6.4' at the start of a line."""
+    doc = text_document([
+        "6.3 Landlords must issue a full response to stage 1 complaints within 10 working days of the",
+        "complaint being acknowledged. Yes Policy paragraph",
+        "6.4",
+        "6.4 Landlords must decide whether an extension to this timescale is needed when considering the",
+        "complexity of the complaint and then inform the resident of the expected timescale for response. Yes",
+        "Extension letter template, see",
+        "paragraph 6.5",
+    ])
+    entries = parse_form(doc).entries
+    assert [(e.number, e.answer) for e in entries] == [("6.3", YES), ("6.4", YES)]
+
+
+def test_the_2024_codes_rows_under_the_old_forms_introduction_are_the_2024_code():
+    """An 'Appendix B' introduction kept from the 2022 template ('... where a mandatory must
+    requirement is not met'), over rows that are the 2024 Code's words under their 2024 numbers."""
+    numbers = ["1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "3.1", "3.2"]
+    lines = ["Appendix B - Self-assessment form",
+             "Explanations must be given where a mandatory 'must' requirement is not met."]
+    for number in numbers:
+        lines += [f"{number} {code(number)}", "Yes"]
+    assert detect_2022(parse_form(text_document(lines))) is None

@@ -66,14 +66,16 @@ _WHOLE_ANSWERS = {
 }
 _WHOLE = {text: kind for kind, texts in _WHOLE_ANSWERS.items() for text in texts}
 
+# A tick or a cross in the answer column: published forms tick the provisions they meet.
+_YES_TICKS, _NO_TICKS = "\u2713\u2714\u2611\u2705", "\u2717\u2718\u2612\u274c"
 _TOKEN = (
-    r"(?i:in[ \t\-]*progress|partially[ \t]+compliant|partially|partial|not[ \t]+applicable|n/a"
+    rf"(?i:[{_YES_TICKS}{_NO_TICKS}]|in[ \t\-]*progress|partially[ \t]+compliant|partially|partial|not[ \t]+applicable|n/a"
     r"|not[ \t]+compliant|non[ \t\-]*compliant|yes|no)"
 )
 # An answer at the start of a cell or line: alone, before punctuation, glued to the
 # next sentence ("YesTo be implemented") or before a capitalised word ("Yes Policy 4").
 _ANSWER_START = Regex(
-    rf"^\s*(?P<tok>{_TOKEN})(?:\s*$|(?=[A-Z])|\s*[.,;:!)\]\-\u2013\u2014]+\s*|\s+(?=[A-Z0-9'\"\u2018\u201c(\[]))"
+    rf"^\s*(?P<tok>{_TOKEN})(?:\s*$|(?=[A-Z])|\s*[.,;:!)\]|\-\u2013\u2014]+\s*|\s+(?=[A-Z0-9'\"\u2018\u201c(\[]))"
 )
 # An answer glued to the end of the requirement: "...report on their findings.YesTo be ..."
 _ANSWER_GLUED = Regex(
@@ -93,6 +95,8 @@ def normalise_answer(text: str | None) -> str | None:
     PARTIAL, NOT_APPLICABLE; UNCLEAR for other words; None for a blank."""
     if text is None:
         return None
+    if text.strip() and all(ch in _YES_TICKS or ch in _NO_TICKS or ch.isspace() for ch in text):
+        return YES if any(ch in _YES_TICKS for ch in text) else NO
     flat = " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
     if not flat:
         return None
@@ -108,6 +112,8 @@ def normalise_answer(text: str | None) -> str | None:
 
 
 def _token_kind(token: str) -> str:
+    if token.strip() and token.strip()[0] in _YES_TICKS + _NO_TICKS:
+        return YES if token.strip()[0] in _YES_TICKS else NO
     flat = " ".join(re.sub(r"[^a-z/]+", " ", token.lower()).split())
     if flat in ("y", "n"):
         return YES if flat == "y" else NO
@@ -548,11 +554,26 @@ def _quoted_number(start: tuple[str, str | None, str], previous: str) -> bool:
     return bool(own) and len(said) >= 6 and similarity(said, own).precision < 0.35
 
 
+_LABEL_AT_END = Regex(r"\b(?i:paragraphs?|paras?|sections?|clauses?|parts?|points?|pages?|appendix|annex)\s*$")
+_LOWER_LABEL = Regex(r"^\s*(?:paragraphs?|paras?|sections?|clauses?|parts?|points?)\s+\d")
+
+
+def _reference_wrapped(text: str, start: tuple[str, str | None, str], before: str) -> bool:
+    """Is a line that starts with a number the end of a reference in the evidence above it, wrapped
+    onto a line of its own ("... Yes Policy paragraph" then "5.5"), or a reference written in
+    lower case ("paragraph 1.5")? A form's own rows start with the number, or "Section 1.5"."""
+    if _LOWER_LABEL.match(text):
+        return True
+    return not start[2] and bool(_LABEL_AT_END.search(before))
+
+
 def _parse_stream(items: list[_Item], headings: list[Block], *, cells: bool) -> list[Entry]:
     """Lines of text or Word table cells, one entry starting at each provision number."""
     groups: list[tuple[str, str | None, Block | None, list[_Item]]] = []
+    previous_text = ""
     for item in items:
         text = item.text
+        before, previous_text = previous_text, text  # the line above, noise included ("section" / "5")
         if not text or _is_noise(text):
             continue
         if _is_heading(text) and not _entry_start(text):
@@ -562,6 +583,8 @@ def _parse_stream(items: list[_Item], headings: list[Block], *, cells: bool) -> 
         start = _entry_start(text)
         if start and groups and _quoted_number(start, groups[-1][0]):
             start = None  # "5.1 An Operational Manager ..." quoted from a policy inside 6.13's evidence
+        if start and not item.cell and _reference_wrapped(text, start, before):
+            start = None  # "... Yes Policy paragraph" / "5.5": the evidence's own reference, wrapped
         if start:
             number, letter, rest = start
             parts: list[_Item] = [_Item(rest, item.block, item.cell)] if rest else []
@@ -932,8 +955,10 @@ def detect_2022(form: Form) -> Superseded | None:
     mentions_2024 = any(_MENTIONS_2024.search(b.text) for b in blocks)
     for block in blocks:
         text = block.text
-        if _MUST_HEADING.search(text) or _SHOULD_HEADING.search(text):
-            note("it uses the 2022 form's \"Mandatory 'must' requirements\" / \"Best practice 'should' requirements\" wording", 2, block)
+        if _MUST_HEADING.search(text):
+            note("it uses the 2022 form's \"Mandatory 'must' requirements\" wording", 2, block)
+        if _SHOULD_HEADING.search(text):
+            note("it uses the 2022 form's \"Best practice 'should' requirements\" wording", 2, block)
         if _SHOULDS.search(text):
             note("it describes the Code as 'musts' and 'shoulds'; the 2024 Code has only 'musts'", 2, block)
         if _APPENDIX_B.search(text):
@@ -977,13 +1002,17 @@ def detect_2022(form: Form) -> Superseded | None:
         note(f"it numbers provisions the 2024 Code does not have ({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''})",
              2 if len(unknown) >= 4 else 1, next(e.block for e in form.entries if e.number == unknown[0]))
     checked = form.texts
+    rows_are_2024 = False
     if len(checked) >= 5:
         wrong = sum(1 for own, others in checked.values() if wrong_text(own, others) is not None)
         share = wrong / len(checked)
+        # Nearly every row carries the 2024 Code's words under its 2024 number: the form assesses
+        # the 2024 Code, whatever its introduction kept from the old template ("Appendix B").
+        rows_are_2024 = len(checked) >= 10 and share < 0.1
         if share >= 0.4:
             note(f"the requirement text of {wrong} of {len(checked)} provisions is not the 2024 Code's for that number", 2 if share >= 0.7 else 1,
                  next((form.entries[i].block for i in checked), None))
-    if points >= 2 and reasons:
+    if points >= 2 and reasons and not rows_are_2024:
         return Superseded(reasons=reasons, block=first)
     return None
 
