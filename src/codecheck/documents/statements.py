@@ -237,8 +237,9 @@ MUST = (
     r"|ha(?:ve|s) to|(?:are|is|will be) required to|should)|we (?:will )?(?:require|need) you to)"
 )
 ESCALATION_CONDITION = _cue(
+    # (the list after a colon: "we will need you to tell us: - which part ... has not been resolved")
     MUST + r"\W+(?:\w+\W+){0,3}(?:tell|explain|say|set out|state|identify|give|provide|show|specify|demonstrate)"
-    r"(?: us)? (?:\w+ ){0,4}(?:why|which|what|reasons?|where|grounds|parts?|examples?|evidence)",
+    r"(?: us)?(?: |:\s*)(?:\w+ ){0,4}(?:why|which|what|reasons?|where|grounds|parts?|examples?|evidence)",
     r"\b(?:requests?|escalations?|appeals?) (?:\w+ ){0,4}(?:must|will need to|need to|should) "
     r"(?:\w+ ){0,2}(?:set out|explain|include|state|give) (?:\w+ ){0,3}(?:why|reasons?|grounds)",
     # "you must do so in writing within 14 days of our reply, explaining how and why ..." (the
