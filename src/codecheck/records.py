@@ -67,6 +67,11 @@ class CaseBatch:
         cells = self.cells
         return cells.coded(column) if isinstance(cells, Cells) else None
 
+    def _listed(self, column: str) -> "Listed | None":
+        """The column as the reader listed it (strings with what it found of them), if it did."""
+        listed = self.cells.columns.get(column) if isinstance(self.cells, Cells) else None
+        return listed if isinstance(listed, Listed) else None
+
     def __len__(self) -> int:
         return len(self.rows)
 
@@ -82,8 +87,8 @@ class CaseBatch:
             return [""] * len(self.rows)
         coded = self._coded(column)
         if coded is None:
-            listed = self.cells.columns.get(column) if isinstance(self.cells, Cells) else None
-            if isinstance(listed, Listed):
+            listed = self._listed(column)
+            if listed is not None:
                 return [v.strip() for v in listed.values] if listed.strips else list(listed.values)
             return _stripped(self.cells[column])
         return coded.spread(coded.dictionary.text_values(self._strips(coded)))
@@ -154,8 +159,8 @@ class CaseBatch:
     def _blank(self, column: str) -> np.ndarray:
         coded = self._coded(column) if column in self.cells else None
         if coded is None:
-            listed = self.cells.columns.get(column) if isinstance(self.cells, Cells) else None
-            if isinstance(listed, Listed) and listed.empty is not None and not listed.strips:
+            listed = self._listed(column)
+            if listed is not None and listed.empty is not None and not listed.strips:
                 return listed.empty  # no cell strips to blank: the empty ones are the blank ones
             return np.array([not v for v in self.text(column)], dtype=bool)
         return coded.dictionary.blanks(self._strips(coded))[coded.codes]

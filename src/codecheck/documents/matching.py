@@ -55,7 +55,7 @@ from typing import Any, Iterator
 
 from . import compiled
 from .model import PARTS, Block, Document
-from .textfile import is_list_item
+from .textfile import starts_list_item
 
 # -- characters -------------------------------------------------------------------
 
@@ -1068,7 +1068,7 @@ def _hard_break(previous: Block | None, block: Block) -> bool:
         return True  # a line-based table (Markdown pipe table): each line is a row
     if (previous.heading and previous.text == previous.heading) or (block.heading and block.text == block.heading):
         return True
-    if block.line is not None and (block.list_item or is_list_item(block.text)):
+    if block.line is not None and starts_list_item(block):
         return True  # each item of a list is a sentence of its own, full stop or not
     if previous.page == block.page and previous.line is not None and block.line is not None:
         # A blank line between them (text, Markdown) ends the paragraph; PDF line

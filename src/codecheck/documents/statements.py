@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 
 from .matching import Amount, Text, document_text, find_amounts, normalize
 from .model import Block, Document
-from .textfile import is_list_item
+from .textfile import starts_list_item
 from .vocabulary import expand
 
 STEPS = ("acknowledge", "respond", "extend", "escalate", "remedy", "wait", "contact", "other")
@@ -694,7 +694,7 @@ def read_sentences(text: Text) -> list[Sentence]:
         body = text.text[start:end]
         if heading is not None and heading.strip(" :") == body.strip(" :"):
             heading = None
-        item = block is not None and (block.list_item or is_list_item(block.text)) and text.starts[at] == start
+        item = block is not None and starts_list_item(block) and text.starts[at] == start
         if not item:
             lead_in = None
         before = out[-1].text if out and _POINTS_BACK.match(body) else None

@@ -83,6 +83,12 @@ def is_list_item(line: str) -> bool:
     return bool(_LIST_ITEM.match(line))
 
 
+def starts_list_item(block: Block) -> bool:
+    """Does the block start an item of a list: its marker kept in its text (a text file's line),
+    or taken off by the reader (``Block.list_item``: Markdown, HTML)?"""
+    return block.list_item or is_list_item(block.text)
+
+
 def _looks_like_heading(line: str, previous: str | None, after: bool) -> bool:
     if not after or len(line) > 70 or len(line.split()) > 8 or is_list_item(line):
         return False
