@@ -117,7 +117,7 @@ def test_a_few_bad_cells_in_a_good_column_are_each_a_finding(tmp_path):
 def test_a_column_unreadable_for_its_first_rows_then_readable_keeps_every_finding(tmp_path):
     rows = [{"case_id": f"C-{i}", **ON_TIME} for i in range(60)]
     for i in range(20):
-        rows[i]["stage1_ack_date"] = "pending"
+        rows[i]["stage1_ack_date"] = "see file"
     results = run_rows(tmp_path, rows, config=Config(batch_size=7))
     assert sorted(f.row for f in results.findings if f.rule == "CD001") == list(range(2, 22))
 
@@ -296,7 +296,7 @@ def test_findings_held_back_past_the_limit_are_counted_not_lost(tmp_path, monkey
     monkeypatch.setattr(data, "_HELD_BACK", 3)
     rows = [{"case_id": f"C-{i}", **ON_TIME} for i in range(30)]
     for i in range(8):
-        rows[i]["stage1_ack_date"] = "pending"  # unreadable until row 10, then readable
+        rows[i]["stage1_ack_date"] = "see file"  # unreadable until row 10, then readable
     found = [f for f in run_rows(tmp_path, rows, config=Config(batch_size=5)).findings if f.rule == "CD001"]
     assert sorted(f.row for f in found) == [2, 3, 4, 4, 7, 8, 9]  # the first batch: 5 cells, 3 held, 2 counted
     assert [f.message for f in found if f.message[0].isdigit()] == [

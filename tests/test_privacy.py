@@ -32,7 +32,7 @@ def _rows() -> list[dict[str, str]]:
         {"accepted": "no", "refusal_reason": f"{NAME} of {ADDRESS} rang {PHONE}"},
         {"stage1_ack_date": PHONE},                           # CD001
         {"stage1_ack_date": ADDRESS},                         # CD001
-        {"accepted": f"no - {NAME}"},                         # CD001
+        {"accepted": f"{NAME} said no"},                      # CD001
         {"reasonable_adjustments": f"Large print for {NAME}"},
         {"stage": f"Informal, {NAME} {PHONE}"},              # CR502
     ]

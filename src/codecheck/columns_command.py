@@ -78,7 +78,8 @@ def accepted_values(name: str, kind: str) -> str:
                 "`date_order: mdy`; blank = not recorded")
     if kind == YES_NO:
         blank = "yes" if name == "accepted" else "not recorded"
-        return f"yes: {_words(YES)}; no: {_words(NO)} (any case); blank = {blank}"
+        return (f"yes: {_words(YES)}; no: {_words(NO)} (any case; a word followed by a note, "
+                f"'Yes - by phone', is read by the word); blank = {blank}")
     if name == "stage":
         labels = {None: "not a stage", 0: "an extra stage before stage 1 (CR502)", 3: "a third stage (CR503)"}
         groups: dict[int | None, list[str]] = {}

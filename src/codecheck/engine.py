@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Protocol
 
 from codecheck.calendar import WorkingCalendar
 from codecheck.checks.base import CheckContext
-from codecheck.columns import DATE_COLUMNS
+from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
 from codecheck.config import Config
 from codecheck.errors import InputError
 from codecheck.findings import Finding, Severity
@@ -369,6 +369,10 @@ class Engine:
         keep = self._spooler(spool, results) if spool is not None else None
         suppressed_before = len(results.suppressed)  # a refused file's findings are not suppressed either
         month_first = None
+        # Typed columns (dates, yes/no) not yet seen to hold a readable cell: one that never
+        # does leaves every finding that needs it out (see _emitter), so the rules needing it
+        # are listed as not evaluated, as for an absent column; never a silent pass.
+        unsure = {c: False for c in DATE_COLUMNS + YES_NO_COLUMNS if c in source.columns}  # -> any cell filled
         try:
             for batch in source.batches:
                 summary.rows += len(batch)
@@ -379,6 +383,8 @@ class Engine:
                     rule.check(batch, ctx, self._emitter(rule, batch, found))
                 if keep is not None:
                     keep(found)  # this batch's findings to disk; the list starts again empty
+                if unsure:
+                    _settle_columns(batch, unsure)
                 if month_first is None and self.config.date_order is None:
                     month_first = _month_first_cell(batch)
                 if self.progress:
@@ -399,6 +405,37 @@ class Engine:
                 gc.enable()
         if spool is not None:
             spool.close()
+        unreadable = {c for c, filled in unsure.items() if filled}
+        for rule in runnable:
+            blind = [c for c in (*rule.columns, *rule.reads) if c in unreadable]
+            if rule.provision and blind:
+                results.not_evaluated.append(NotEvaluated(
+                    source.path, rule.id, rule.provision, tuple(dict.fromkeys(f"{c} (no cell readable)" for c in blind))))
+        order = batch.dates_parser.order if summary.rows else None
+        if (self.config.date_order is None and order is not None and order.either
+                and not order.day_first and not order.month_first):
+            summary.notes.append(
+                f"every slash date in this file could be day-first or month-first ({order.either:,} distinct dates "
+                "such as 03/04/2025 read either way): they were read day-first, as UK systems write them; if "
+                "this export comes from a system set to US dates, set `date_order: mdy` in codecheck.yaml "
+                "(`date_order: dmy` confirms day-first and drops this note)")
+        if split := ctx.state.get("one row per stage"):
+            # Read as one row per complaint, a stage 2 row's dates would be judged against stage 1's
+            # timescales, and the board report would count it as a stage 1 complaint.
+            (case_id, stage1_line, stage2_line), count = split
+            if spool is not None:
+                spool.discard()
+                del results.suppressed[suppressed_before:]
+            results.files.remove(summary)
+            results.not_evaluated[:] = [n for n in results.not_evaluated if n.path != source.path]
+            more = f" (and {count - 1:,} more case id{'s' if count != 2 else ''} like it)" if count > 1 else ""
+            raise InputError(
+                source.path,
+                f"case id {case_id} is on line {stage1_line} at stage 1 and on line {stage2_line} at stage 2{more}: "
+                "this export has one row per stage, and codecheck reads one row per complaint, with its stage 2 "
+                "dates in columns of their own (stage2_ack_date, stage2_response_date...; `codecheck columns`). "
+                "Read as it is, stage 2 dates would be judged by stage 1's timescales: export one row per "
+                "complaint, or move each stage 2 row's dates into those columns of its stage 1 row")
         if month_first is not None and batch.dates_parser.order.order == "mdy":
             # Read day-first, these dates would give wrong findings and a wrong board report:
             # the file's findings are dropped and it is an input problem (exit 2).
@@ -468,7 +505,7 @@ class Engine:
         judged with, by default all the rule's ``columns + reads``; so an unreadable
         cell switches off only the findings that need it (issue 12, item 1). Rules
         without a provision (the data rules) are never left out."""
-        ids = batch.text("case_id")
+        ids = batch.derived("ids shown", lambda: _ids_shown(batch, self.show_values))
         fixed = rule.id in self.overridden
         every = tuple(rule.columns + rule.reads)
         blind_by: dict[tuple[str, ...], set[int]] = {}
@@ -624,6 +661,24 @@ class Engine:
         return emit
 
 
+def _settle_columns(batch: CaseBatch, unsure: dict[str, bool]) -> None:
+    """Drop from `unsure` the columns in which this batch has a readable cell; mark those
+    in which it has a filled one (a column blank throughout is not unreadable)."""
+    for column in list(unsure):
+        filled = int((~batch.blank(column)).sum())
+        if not filled:
+            continue
+        if column in DATE_COLUMNS:
+            batch.dates(column)
+        else:
+            batch.flags(column)
+        bad = sum(1 for cell in batch.unreadable if cell.column == column)
+        if filled > bad:
+            del unsure[column]
+        else:
+            unsure[column] = True
+
+
 def _month_first_cell(batch: CaseBatch) -> "tuple[str, int, str] | None":
     """The first cell of this batch that only a month-first reading makes a date, as
     (column, row, value), once the file's parser has seen one; else None."""
@@ -663,6 +718,19 @@ class _WorkerSetup:
 
 
 _worker_engine: "Engine | None" = None
+
+
+def _ids_shown(batch: CaseBatch, show_values: bool) -> list[str]:
+    """The batch's case ids as findings name them: none for a row whose fields do not line up
+    with the header (ragged or broken). Its first field may be anything, a resident's address
+    or a note in a footer, and findings never show a resident's details unless asked."""
+    ids = batch.text("case_id")
+    hidden = (batch.ragged.keys() | batch.broken.keys()) if not show_values else ()
+    if hidden:
+        ids = list(ids)
+        for i in hidden:
+            ids[i] = ""
+    return ids
 
 
 def _rows_and_ids(rows: list[int], ids: list[str]) -> tuple:

@@ -18,8 +18,31 @@ import re
 
 from codecheck.lazy import numpy as np
 
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
+YES = frozenset({"yes", "y", "true", "1", "\u2713", "\u2714", "\u2611", "\u2705",
+                 "accepted", "given", "provided", "signposted", "disclosed", "satisfied"})
+NO = frozenset({"no", "n", "false", "0", "\u2717", "\u2718", "\u2612", "\u274c",
+                "not accepted", "rejected", "declined", "refused", "not given", "not provided", "not signposted",
+                "not disclosed", "not satisfied", "dissatisfied", "unsatisfied"})
+"""What a yes/no cell may hold (any case), as complaints systems and officers write it: the words,
+ticks and crosses, and the column's own word ("Accepted" / "Not accepted", "Given" / "Not given").
+A word followed by a note ("Yes - by phone", "No (outside 12 months)") is read by the word."""
+_NOTE = re.compile(r"\s*(?:[-\u2013\u2014(:,;]|\.\s)")
+"""Where a yes/no word's note starts: a dash, bracket, colon, comma or semicolon ("Yes/No" is not one)."""
+
+
+def _yes_no_word(text: str) -> bool | None:
+    """True or False for a yes/no cell's (stripped, lower-cased) text; None if it says neither."""
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    if note := _NOTE.search(text):
+        word = text[:note.start()]
+        if word in YES:
+            return True
+        if word in NO:
+            return False
+    return None
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
@@ -36,6 +59,31 @@ _WORDS = re.compile(
 )
 
 
+_ZONED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ t](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(z|[+\-]\d{2}:?\d{2})$")
+"""A timestamp with its zone: 2025-06-02T23:30:00Z, 2025-06-02 23:30+00:00 (as systems in UTC export)."""
+_NOT_YET = frozenset({"n/a", "na", "n.a", "tbc", "tba", "tbd", "to follow", "none", "nil", "null", "not yet",
+                      "not yet sent", "not yet issued", "not applicable", "pending", "awaiting", "outstanding",
+                      "ongoing", "open", "not due", "not required"})
+"""What a date cell holds for a step with no date (yet): read as blank, not as an unreadable date.
+("see notes" or "unknown" are not here: the date may exist, so they stay unreadable, CD001.)"""
+
+
+def _uk_day(m: re.Match) -> dt.date:
+    """The day in the UK (Europe/London) of a zoned timestamp: 23:30 UTC on 2 June is 00:30
+    on 3 June in British Summer Time, and that is the day the resident's complaint arrived."""
+    zone = m[7]
+    offset = dt.timezone.utc if zone == "z" else dt.timezone(
+        (-1 if zone[0] == "-" else 1) * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:])))
+    moment = dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6] or 0), tzinfo=offset)
+    return moment.astimezone(_london()).date()
+
+
+def _london():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/London")
+
+
 class UnreadableValue(ValueError):
     """A cell that is not blank but cannot be read as the column's type."""
 
@@ -50,9 +98,11 @@ def _year(text: str) -> int:
 def parse_date(text: str, month_first: bool = False) -> dt.date | None:
     """Read one cell as a date; None when blank; UnreadableValue otherwise."""
     s = text.strip().lower()
-    if not s:
+    if not s or s in _NOT_YET or not any(c.isalnum() for c in s):
         return None
     try:
+        if m := _ZONED.match(s):
+            return _uk_day(m)
         if m := _ISO.match(s):
             return dt.date(int(m[1]), int(m[3]), int(m[4]))
         if m := _NUMERIC.match(s):
@@ -70,11 +120,10 @@ def parse_yes_no(text: str) -> bool | None:
     s = text.strip().lower()
     if not s:
         return None
-    if s in YES:
-        return True
-    if s in NO:
-        return False
-    raise UnreadableValue("is not yes or no")
+    value = _yes_no_word(s)
+    if value is None:
+        raise UnreadableValue("is not yes or no")
+    return value
 
 
 NAT_INT = -(2**63)  # NaT as the integer behind datetime64[D] (numpy's int64 minimum; a literal, so importing
@@ -126,14 +175,13 @@ class DateColumnParser:
         return out.view("datetime64[D]"), bad
 
 
-_FLAG = {**{w: 1 for w in YES}, **{w: 0 for w in NO}}
-
-
 _FLAG_SEEN: dict[str, int] = {"": -1}
 
 
 def _flag(text: str) -> int:
-    value = -1 if not text.strip() else _FLAG.get(text.strip().lower(), -2)
+    s = text.strip().lower()
+    word = _yes_no_word(s) if s else None
+    value = -1 if not s else -2 if word is None else int(word)
     if len(_FLAG_SEEN) < 10_000:
         _FLAG_SEEN[text] = value
     return value
@@ -222,11 +270,13 @@ class SlashDateOrder:
     None when nothing tells (every value could be either) or the values disagree.
     """
 
-    __slots__ = ("day_first", "month_first", "example")
+    __slots__ = ("day_first", "month_first", "either", "example")
 
     def __init__(self) -> None:
         self.day_first = 0
         self.month_first = 0
+        self.either = 0
+        """Distinct values that read as a different date each way (03/04/2025; not 03/03/2025)."""
         self.example: str | None = None
         """A value only month-first reading makes a date (for the message)."""
 
@@ -241,6 +291,8 @@ class SlashDateOrder:
             self.month_first += 1
             if self.example is None:
                 self.example = text.strip()
+        elif first != second and first <= 12 and second <= 12:
+            self.either += 1
 
     @property
     def order(self) -> str | None:

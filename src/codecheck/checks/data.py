@@ -89,7 +89,8 @@ def _unreadable_found(ctx: CheckContext, emit_at) -> None:
     summary="a date or yes/no value that cannot be read",
     rationale="""A date or yes/no cell that cannot be read leaves the rules that need it blind for that
     case. Dates are read day-first (01/05/2024 is 1 May) unless the configuration says
-    date_order: mdy; yes/no accepts yes, no, y, n, true, false, 1, 0. The row's other rules still run.
+    date_order: mdy; yes/no accepts yes, no, y, n, true, false, 1, 0, ticks and crosses, and words such as
+    accepted / not accepted or given / not given (`codecheck columns` lists them). The row's other rules still run.
     A column in which no cell at all can be read is reported once, at its header: it is most likely
     mapped to the wrong header.""",
     breach_example="stage1_ack_date '31/02/2024' (no such date); accepted 'maybe'",
@@ -225,15 +226,25 @@ def _duplicates_found(ctx: CheckContext, emit_at) -> None:
     starts = np.cumsum([0] + [len(ids) for ids, _, _ in batches])
     which = np.searchsorted(starts, at, side="right") - 1
     rows_by_id: dict[str, list[int]] = {}  # in the order the ids first appear
+    stages_by_id: dict[str, dict[int, int]] = {}  # the line of each stage the id's rows name
     for k, offset in zip(which.tolist(), (at - starts[which]).tolist()):
         ids, rows, _ = batches[k]
         rows_by_id.setdefault(ids[offset], []).append(rows[offset])
+        stages = ctx.state.get("case id stages", [None] * len(batches))[k]
+        if stages is not None:
+            stages_by_id.setdefault(ids[offset], {}).setdefault(int(stages[offset]), rows[offset])
+    split = []  # ids on a stage 1 row and a stage 2 row: an export of one row per stage
     for case_id, rows in rows_by_id.items():
         if len(rows) < 2:  # another id with the same hash
             continue
+        stages = stages_by_id.get(case_id, ())
+        if 1 in stages and 2 in stages:
+            split.append((case_id, stages[1], stages[2]))
         first, also, more = rows[0], rows[1], len(rows) - 2
         others = f" and {more} other row{'s' if more != 1 else ''}" if more else ""
         emit_at(also, f"case id also used on line {first}{others}", case_id=case_id, column="case_id")
+    if split and (len(split) >= 2 or len(split) == sum(len(rows) > 1 for rows in rows_by_id.values())):
+        ctx.state["one row per stage"] = (split[0], len(split))
 
 
 @record_rule(
@@ -253,12 +264,18 @@ def duplicate_case_id(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     rows = cases.rows
     broken = _broken(cases)
     ids = cases.text("case_id")
+    kept: list[int] = []
     if broken or "" in ids:
         kept = [i for i, case_id in enumerate(ids) if case_id and i not in broken]
         ids, rows = [ids[i] for i in kept], [rows[i] for i in kept]
     if ids:
         hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
         ctx.state.setdefault("case ids", []).append((ids, list(rows), hashes))
+        # the stage each row names: two rows of one id at stage 1 and stage 2 are one row per stage
+        stages = stage_numbers(cases, ctx) if cases.has("stage") else None
+        if stages is not None and len(stages) != len(ids):
+            stages = stages[kept]
+        ctx.state.setdefault("case id stages", []).append(stages)
 
 
 @record_rule(
@@ -281,7 +298,8 @@ def row_not_checked(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
         if i in cases.broken:
             why = cases.broken[i]
         elif i in cases.ragged:
-            why = f"it has {cases.ragged[i]} fields but the header has {cases.header_fields}"
+            n = cases.ragged[i]
+            why = f"it has {n} field{'s' if n != 1 else ''} but the header has {cases.header_fields}"
         elif not cases.cell("case_id", i):
             why = "case_id is blank"
         elif np.isnat(received[i]) and not cases.cell("received_date", i):

@@ -158,7 +158,7 @@ class TextFormatter(StreamingFormatter):
                 label = provision or ("template" if rule and rule.kinds != ("cases",) else "data")
                 lines.append(f"  {label:<8} {rule_id:<7} {n:>5}  {what}")
         if results.not_evaluated:
-            lines.append("Not evaluated (columns absent from the file; not counted as passed):")
+            lines.append("Not evaluated (columns absent from the file, or with no readable cell; not counted as passed):")
             grouped: dict[str, list] = defaultdict(list)
             for ne in results.not_evaluated:
                 grouped[ne.path].append(ne)
