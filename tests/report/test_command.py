@@ -77,3 +77,16 @@ def test_config_column_mapping_is_used(tmp_path):
     doc = json.loads(run(str(path), *ARGS, "--config", str(config), "--format", "json").output)
     ack = next(f for s in doc["sections"] for f in s["figures"] if f["key"] == "s1_ack")
     assert (ack["cells"][0]["n"], ack["cells"][0]["of"]) == (0, 1)  # day 6: late
+
+
+def test_complaints_left_out_for_an_unreadable_cell_are_said_not_hidden(tmp_path):
+    """An accepted column the report cannot read leaves every complaint out of the timescale
+    figures; the report says how many and why, rather than a bare 'n/a (0 of 0)'."""
+    rows = [{"case_id": f"C-{i}", "accepted": "Logged", "received_date": "02/09/2024", "stage1_ack_date": "03/09/2024",
+             "stage1_response_date": "10/09/2024"} for i in range(4)]
+    path = write_cases(tmp_path / "cases.csv", rows)
+    text = run(str(path), *ARGS, "--format", "md").output
+    assert "4 stage 1 complaints are not in the stage 1 timescale figures" in text
+    rows = [{**r, "accepted": "Yes"} for r in rows]
+    text = run(str(write_cases(tmp_path / "cases.csv", rows)), *ARGS, "--format", "md").output
+    assert "not in the stage 1 timescale figures" not in text

@@ -161,6 +161,12 @@ def build_summary(b: Builder, targets: dict[str, float], board_note: str, year_s
             return None
         return i
 
+    for n, prefix in ((1, "s1"), (2, "s2")):
+        left_out = max(t.in_period(t.counts[f"{prefix}_{step}.not_judged"]) for step in ("ack", "code"))
+        if left_out:
+            notes.append(f"{left_out:,} stage {n} complaint{'s are' if left_out != 1 else ' is'} not in the stage {n} "
+                         "timescale figures: a cell the judgement needs (a date, or whether the complaint was "
+                         "accepted) cannot be read. `codecheck check` on the same export names each cell (CD001).")
     previous_i = covered(latest_i - 1 if latest_i >= 1 else None, "the previous quarter")
     want = year_earlier(latest)
     year_i = next((i for i, q in enumerate(t.quarters) if (q.start, q.end) == want), None)
