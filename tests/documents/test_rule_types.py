@@ -507,7 +507,10 @@ def test_caret_anchors_at_the_sentence_start_and_lookbehind_stays_in_the_sentenc
 @pytest.mark.parametrize("text, shown", [
     ("Dear [INSERT NAME],", "[INSERT NAME]"),
     ("We will visit on [insert date of visit].", "[insert date of visit]"),
-    ("Dear [Name],", "[Name]"),
+    ("We have [upheld / not upheld] your complaint.", "[upheld / not upheld]"),
+    ("[Set out what we found for each part of the complaint.]", "[Set out what we found for each part of the complaint.]"),
+    ("We will visit on DD/MM/YYYY.", "DD/MM/YYYY"),
+    ("We will pay you £___ by bank transfer.", "£___"),
     ("Your reference is XXX.", "XXX"),
     ("We wrote to you on xx/xx/xxxx.", "xx/xx/xxxx"),
     ("We will pay you £XX.XX.", "£XX.XX"),
@@ -534,8 +537,19 @@ def test_merge_fields_are_not_placeholders(tmp_path, text):
 
 def test_one_finding_per_placeholder(tmp_path):
     rule = one_rule(tmp_path, "placeholder", "", provision="null", message="{match}")
-    doc = snippet("Dear [NAME],\nWe will visit on [INSERT DATE] at XXX.")
-    assert [m for _, m in findings(rule, doc)] == ["[NAME]", "[INSERT DATE]", "XXX"]
+    doc = snippet("Dear [NAME],\nWe are [pleased/sorry] to say we will visit on [INSERT DATE] at XXX.")
+    assert [m for _, m in findings(rule, doc)] == ["[pleased/sorry]", "[INSERT DATE]", "XXX"]
+
+
+@pytest.mark.parametrize("text", [
+    "Dear [Name],", "Dear [Resident Name],", "Date: [Date]", "We received your complaint on [date received].",
+    "Your reference: [Complaint ref]", "Yours sincerely, [Officer name], [Job title]", "We will pay you [amount].",
+])
+def test_a_field_named_in_square_brackets_is_a_merge_field(tmp_path, text):
+    """A template that names its fields in square brackets, as many landlords' Word templates do,
+    is filled in as «Name» and {{name}} are: a field's name is not an instruction left in."""
+    rule = one_rule(tmp_path, "placeholder", "", provision="null", message="{match}")
+    assert findings(rule, snippet(text)) == []
 
 
 # -- conditional ------------------------------------------------------------------------------------

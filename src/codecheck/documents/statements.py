@@ -181,6 +181,7 @@ COMPLEX = _cue(
     r"\b(?:need|needs|take|takes|require|requires) (?:a little |a bit |any )?longer\b|\bextend\w*\b",
 )
 NEGATION = _cue(r"{negation}")
+REPORTED = _cue(r"{reported_speech}")
 
 EXTRA_STAGE = _cue(r"\b{extra_stage}")
 THIRD_STAGE = _cue(r"\b{third_stage}")
@@ -357,6 +358,9 @@ class Statement:
     """The amount is a total ("extended to 20 working days in total"), not the extension alone."""
     topic: str = "complaint"
     negated: bool = False
+    reported: bool = False
+    """Said after words that report the resident's account ("you told us you were told ..."):
+    what the complaint says happened, not what the landlord says; no contradiction rule reads it."""
     value: str | None = None
     at: Block | None = None
     """The block its words start in, where that is not the sentence's first: a sentence read over
@@ -388,9 +392,12 @@ class Statement:
                 parts.append("a total")
             if self.topic != "complaint":
                 parts.append(f"about {self.topic} (not a complaint timescale)")
+            if self.reported:
+                parts.append("reported: the resident's account")
             return f"timescale: {', '.join(parts)}: '{self.quote}'"
         extra = f" {self.value}" if self.value else ""
-        return f"{self.kind}{extra}{' (negated)' if self.negated else ''}: '{self.quote}'"
+        return (f"{self.kind}{extra}{' (negated)' if self.negated else ''}"
+                f"{' (reported: the resident' + chr(39) + 's account)' if self.reported else ''}: '{self.quote}'")
 
 
 @dataclass
@@ -732,7 +739,13 @@ def read(text: Text, kind: str | None = None) -> Reading:
         talks_of_escalation = talks_of_stage2 or bool(re.search(r"\b(?:escalat|appeal|review|pursu)", context))
         if talks_of_escalation and not REASONS_OPTIONAL.search(context):
             # a list item is read with the sentence that introduced it ("... you must:")
-            found += _one(sentence, ESCALATION_CONDITION, "escalation_condition", context=context)
+            condition = _one(sentence, ESCALATION_CONDITION, "escalation_condition", context=context)
+            if condition and context != sentence.text:
+                # read with the sentence before: reported when the words it rests on are
+                cue, frame = ESCALATION_CONDITION.search(context), REPORTED.search(context)
+                if cue and frame and frame.start() < cue.start():
+                    condition = [replace(st, reported=True) for st in condition]
+            found += condition
         if "ombudsman" in context or "designated" in sentence.text:
             found += [
                 Statement(kind="ombudsman_wait", sentence=sentence, quote=st.quote, start=st.start, end=st.end,
@@ -747,10 +760,13 @@ def read(text: Text, kind: str | None = None) -> Reading:
         if LOGGED_IF_UNRESOLVED.search(sentence.text) and not SERVICE_REQUEST.search(sentence.text):
             found += _one(sentence, LOGGED_IF_UNRESOLVED, "extra_stage", value="a step before stage 1",
                           negated=bool(NO_EXTRA_STAGE.search(sentence.text)))
+        reported = REPORTED.search(sentence.text)
         for i, st in enumerate(found):
             at = text.block_at(st.start)
             if at is not None and at is not sentence.block:
-                found[i] = replace(st, at=at)
+                found[i] = st = replace(st, at=at)
+            if reported and reported.start() < st.start - sentence.start:
+                found[i] = replace(st, reported=True)
         reading.statements += sorted(found, key=lambda st: st.start)
     return reading
 

@@ -109,7 +109,7 @@ class Says:
     negated: bool | None = None
 
     def matches(self, statement: Any) -> bool:
-        if statement.kind != self.kind:
+        if statement.kind != self.kind or statement.reported:  # the resident's account, not the landlord's word
             return False
         if self.kind == "timescale" and statement.topic != "complaint":
             return False

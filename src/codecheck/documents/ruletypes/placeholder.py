@@ -1,8 +1,10 @@
 """``placeholder``: template hygiene — an unfilled placeholder that would go to the resident as
-it is: instructions in square brackets ("[INSERT DATE]", "[officer name]"), fillers ("XX/XX/XXXX",
-"£XXX"), empty or unclosed merge fields ("«»", "{{", "<<Name"). Well-formed merge fields
-(``{{tenant_name}}``, ``«TenantName»``, ``<<Name>>``, ``{case_ref}``) are not findings, nor
-markings such as "[OFFICIAL]".
+it is: instructions in square brackets ("[INSERT DATE]", "[Set out what we found]"), choices
+left open ("[upheld / not upheld]"), fillers ("XX/XX/XXXX", "DD/MM/YYYY", "£XXX", "£___"),
+empty or unclosed merge fields ("«»", "{{", "<<Name"). Merge fields are not findings, in
+whichever style a template writes them: ``{{tenant_name}}``, ``«TenantName»``, ``<<Name>>``,
+``{case_ref}``, or a field named in square brackets ("[Resident name]", "[Date]", "[Complaint
+ref]"), which the officer completes as a merge would; nor are markings such as "[OFFICIAL]".
 
     CT001:
       type: placeholder
@@ -30,12 +32,19 @@ class Spec(BaseSpec):
 # Placeholders are found in the text in its original case (capitals matter).
 _BRACKET = re.compile(r"\[([^\[\]]{1,120})\]")
 _INSTRUCTION = re.compile(
-    r"^\s*(?:insert|enter|add|date|name|delete|remove|replace|select|choose|include|amend|edit|type|complete|"
-    r"tbc|tbd|to be confirmed|if applicable|optional|resident|tenant|customer|officer|address|"
-    r"ref|reference|amount|details)\b",
+    # what the drafter is told to do: "[Insert the date]", "[Set out our findings]", "[Delete as appropriate]"
+    r"^\s*(?:insert|enter|add|delete|remove|replace|select|choose|include|amend|edit|type|complete|fill in|"
+    r"set out|summari[sz]e|describe|explain|state|list|give|detail|outline|write|attach|tick|check|use|"
+    r"tbc|tbd|to be confirmed|if applicable|if required|if relevant|optional|where applicable|note to)\b"
+    r"|\b(?:as appropriate|as applicable|if applicable|if required|delete|tbc)\b",
     re.IGNORECASE,
 )
-_FILLER = re.compile(r"(?<![\w/])(?:[xX]{1,2}/[xX]{1,2}/(?:[xX]{2,4}|\d{4}|\d{2})|£ ?[xX]{2,}(?:\.[xX]{2})?|X{2,}|x{2,})(?![\w/])")
+# A choice left open: "[upheld / partly upheld / not upheld]", "[pleased/sorry]", "[is or is not]".
+_CHOICE = re.compile(r"\w\s*/\s*\w|\s\bor\b\s", re.IGNORECASE)
+_NOTE_WORDS = 7
+"""A bracket of this many words or more is a drafting note, not the name of a field."""
+_FILLER = re.compile(r"(?<![\w/])(?:[xX]{1,2}/[xX]{1,2}/(?:[xX]{2,4}|\d{4}|\d{2})|(?:DD|dd)([/.-])(?:MM|mm)\1(?:YYYY|yyyy|YY|yy)"
+                     r"|£ ?[xX]{2,}(?:\.[xX]{2})?|X{2,}|x{2,})(?![\w/])|£ ?_{2,}|\?{3,}")
 _MERGE_FIELD = re.compile(r"\{\{[^{}]+\}\}|\u00ab[^\u00ab\u00bb]+\u00bb|<<[^<>]+>>|\{[A-Za-z_][\w.]*\}")
 # Words in capitals in square brackets that are markings or labels, not instructions.
 _MARKINGS = frozenset({
@@ -61,14 +70,10 @@ def _placeholder_spans(text: str) -> list[tuple[int, int]]:
         inner = m.group(1)
         if _MERGE_FIELD.search(inner):
             continue  # brackets around a merge field ("[ref: {{case_ref}}]") are text, not an instruction
-        letters = [c for c in inner if c.isalpha()]
-        capitals = (
-            len(letters) >= 2
-            and all(c.isupper() for c in letters)
-            and not any(c.isdigit() for c in inner)  # "[TEXT RELAY: 18001]"
-            and " ".join(inner.replace("-", " ").split()) not in _MARKINGS
-        )
-        if (capitals or _INSTRUCTION.match(inner)) and not _REDACTION.search(inner):  # "[NAME WITHHELD]": done
+        if _REDACTION.search(inner) or " ".join(inner.replace("-", " ").split()).upper() in _MARKINGS:
+            continue  # "[NAME WITHHELD]": done; "[OFFICIAL]": a marking
+        words = len(inner.split())
+        if _INSTRUCTION.search(inner) or (_CHOICE.search(inner) and words <= 12) or words >= _NOTE_WORDS:
             spans.append((m.start(), m.end()))
     for m in _OPEN_BRACKET.finditer(text):
         close = text.find("]", m.end(), m.end() + _MERGE_MAX)
