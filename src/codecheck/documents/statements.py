@@ -231,6 +231,15 @@ STAGE2_SAME = _cue(
     # complaint and wrote our stage 1 response"
     r"\bby (?:[\w'-]+,? ){1,6}who (?:also )?(?:investigated|handled|dealt with|considered|looked into|wrote|"
     r"responded to|reviewed|was responsible for) (?:\w+ ){0,6}{stage1}",
+    # in the first person: "as the officer who investigated your complaint at stage 1, I have reviewed it"
+    r"\bas the (?:person|officer|manager|member of staff|investigator|caseworker|handler) who (?:\w+ ){0,6}{stage1}"
+    r"\W+i (?:have|will|am|shall)\b",
+    # "I dealt with your complaint at stage 1 and I have now reviewed it at stage 2"
+    r"\bi (?:dealt with|handled|investigated|considered|looked into|responded to|reviewed) (?:\w+ ){0,5}{stage1}"
+    r"(?:\W+\w+){0,6}?\W+(?:i )?(?:have|will|am) (?:now |also |again )?(?:review|reconsider|consider|look|investigat)\w*",
+    # "the stage 1 investigating officer will review your complaint at stage 2"
+    r"\b{stage1} (?:investigating |complaints? |case )?(?:officer|investigator|manager|handler|caseworker) "
+    r"(?:will|would|is going to) (?:also |again |now )?(?:review|reconsider|consider|investigate|look at|handle|deal with)\b",
 )
 # The resident must explain or justify a request for stage 2 (6.12 forbids demanding reasons).
 MUST = (
@@ -263,6 +272,14 @@ ESCALATION_CONDITION = _cue(
     r"(?:^|[,;:]\s*|\bplease\s+)(?:complete|fill in|fill out|return|send us) (?:\w+ ){0,3}form\b"
     r"(?:(?!we\b)\W*\w+){0,10}?\W+(?:setting out|explaining|stating|giving|telling us|saying) "
     r"(?:\w+ ){0,3}(?:why|reasons?|grounds)",
+    # "before we can escalate your complaint, please tell us in writing why you are unhappy"
+    r"\bbefore we (?:can|will|are able to) (?:escalate|progress|move|refer|consider|accept)\w*\b(?:\W+\w+){0,8}?\W+"
+    r"(?:please |you (?:must|need to|will need to|should|have to) |we (?:will )?need you to )?"
+    r"(?:tell|explain|set out|let us know|give|say)(?: us)?(?: \w+){0,3}? (?:why|which|what|reasons?|grounds)",
+    # "we cannot escalate your complaint until you tell us why you are dissatisfied"
+    r"\b(?:can ?not|can't|will not|won't|are unable to|do not|don't) (?:escalate|progress|accept|consider|move)\w* "
+    r"(?:\w+ ){0,6}(?:until|unless) you (?:\w+ ){0,2}(?:tell|explain|give|set out|say|let us know|provide)(?: us)?"
+    r"(?: \w+){0,3}? (?:why|which|what|reasons?|grounds)",
     # refused without reasons: "we cannot escalate requests that do not give reasons"
     r"\b(?:can ?not|can't|will not|won't|do not|don't|are unable to) (?:escalate|accept|progress|consider)\w* "
     r"(?:\w+ ){0,4}(?:that|which) (?:do not|don't|does not|doesn't|fail to) (?:give|include|state|explain|set out) "
