@@ -618,12 +618,13 @@ class Engine:
     # -- documents ---------------------------------------------------------------------
 
     def check_document(self, reader, path: Path, kind: str | None, named: bool, results: Results) -> None:
-        from codecheck.documents.kinds import infer_kind
+        from codecheck.documents.kinds import PATTERNS, infer_kind
 
         kind = kind or infer_kind(path)
         if kind is None or kind == CASES:
-            message = ("cannot tell what kind of document this is from its name; give --kind "
-                       "(policy, stage1_response, ...) or a `documents:` glob in codecheck.yaml")
+            kinds = ", ".join(dict.fromkeys(k for k, _ in PATTERNS))
+            message = (f"cannot tell what kind of document this is from its name; give --kind ({kinds}; or "
+                       "cases, for an export of case records) or a `documents:` glob in codecheck.yaml")
             if named:
                 results.problems.append(InputProblem(str(path), message))
             else:

@@ -1135,3 +1135,12 @@ STAGE1_BREACHES: list[tuple[str, str, str]] = [
 @pytest.mark.parametrize("element, sentence, rule_id", STAGE1_BREACHES)
 def test_stage1_response_missing_one_element_gives_exactly_that_finding(element, sentence, rule_id):
     assert check_letter(snippet(stage1_letter(**{element: sentence})), "stage1_response") == [rule_id]
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("acknowledgement-damp.md", "stage1_ack"), ("Complaint acknowledgment letter.docx", "stage1_ack"),
+    ("ack-letter.txt", "stage1_ack"), ("escalation-acknowledgement.md", "stage2_ack"),
+    ("stage2-acknowledgement.md", "stage2_ack"), ("backlog-notes.txt", None), ("feedback.md", None),
+])
+def test_an_acknowledgement_that_names_no_stage_is_a_stage_1_acknowledgement(name, kind):
+    assert infer_kind(name) == kind

@@ -235,6 +235,15 @@ def test_forbids_each_match_located_at_its_block(tmp_path):
     ]
 
 
+def test_forbids_the_same_words_twice_in_one_paragraph_are_one_finding(tmp_path):
+    rule = one_rule(tmp_path, "forbids", FORBIDS, message="extra stage '{match}'")
+    doc = snippet("We logged it at stage 0. If stage 0 does not settle it, we open stage 1. Stage Zero is quick.")
+    assert findings(rule, doc) == [
+        ("We logged it at stage 0. If stage 0 does not settle it, we open stage 1. Stage Zero is quick.", "extra stage 'stage 0'"),
+        ("We logged it at stage 0. If stage 0 does not settle it, we open stage 1. Stage Zero is quick.", "extra stage 'Stage Zero'"),
+    ]
+
+
 @pytest.mark.parametrize("text", [
     "We do not have an informal stage.",
     "We don\u2019t use a \u201cstage 0\u201d any more.",

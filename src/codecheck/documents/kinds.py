@@ -23,6 +23,9 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("stage2_ack", _STAGE2 + r".*" + _ACK + "|" + _ACK + r".*" + _STAGE2),
     ("stage1_response", _STAGE1 + r".*" + _RESPONSE + "|" + _RESPONSE + r".*" + _STAGE1),
     ("stage2_response", _STAGE2 + r".*" + _RESPONSE + "|" + _RESPONSE + r".*" + _STAGE2),
+    # an acknowledgement that names no stage acknowledges a new complaint: stage 1 (a stage 2
+    # one says so: "escalation acknowledgement", matched above)
+    ("stage1_ack", r"(^|[\s_\-/])" + _ACK + r"(nowledge?ment|nowledging)?([\s_\-.]|$)|^" + _ACK),
     ("extension", r"extension|extend"),
     ("refusal", r"refus|not[\s_\-]*accepted|declin|exclusion[\s_\-]*letter"),
     ("policy", r"polic(y|ies)|procedure"),

@@ -46,6 +46,7 @@ def build(spec: Spec) -> Check:
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
         hits = [hit for matcher in patterns for hit in text.finditer(matcher)]
+        said: set[tuple[int, str]] = set()  # one finding for the same words twice in one paragraph
         for hit in overlapping(hits):
             if text.runs_on_from_a_heading(hit.start, hit.end):
                 continue
@@ -53,6 +54,10 @@ def build(spec: Spec) -> Check:
                 start, end = text.sentences_over(hit.start, hit.end)
                 if text.contains(unless, start, end):
                     continue
-            emit(hit.block, fmt(spec.message, match=hit.text))
+            message = fmt(spec.message, match=hit.text)
+            if (id(hit.block), message) in said:
+                continue
+            said.add((id(hit.block), message))
+            emit(hit.block, message)
 
     return check
