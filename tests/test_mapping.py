@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codecheck.columns import COLUMNS
+from codecheck.columns import COLUMNS, DATE_COLUMNS
 from codecheck.errors import InputError
-from codecheck.mapping import CONFIDENT, SYNONYMS, guess_mapping
+from codecheck.mapping import CONFIDENT, SYNONYMS, guess_mapping, name_score
 
 
 def mapped(header, rows=()) -> dict[str, str]:
@@ -117,3 +117,18 @@ def test_slash_values_in_a_column_not_taken_for_a_date_do_not_set_the_order():
 def test_a_first_row_of_data_is_not_taken_for_a_header():
     with pytest.raises(InputError, match="looks like data"):
         guess_mapping(["CMP-2024-0001", "28/03/2024", "Femi Adeyemi"], [])
+
+
+@pytest.mark.parametrize("header", ["Ack Due", "Target Response Date", "Response Due", "Stage 2 Target Date",
+                                    "SLA Date", "Acknowledgement Due By"])
+def test_a_deadline_column_is_never_guessed_as_the_date_a_step_was_taken(header):
+    """A guess that maps "Ack Due" to stage1_ack_date judges every case by its own deadline: the
+    late ones pass. A deadline names when a step should happen, not when it did."""
+    scores = {c: name_score(header, c) for c in DATE_COLUMNS if c not in ("stage1_extended_to", "stage2_extended_to")}
+    assert max(scores.values()) < 50, scores
+
+
+@pytest.mark.parametrize("header, column", [("Ack Letter Sent", "stage1_ack_date"), ("Remedy Due", "remedy_due_date"),
+                                            ("Revised Target Date", "stage1_extended_to")])
+def test_a_date_taken_or_a_deadline_of_its_own_is_still_recognised(header, column):
+    assert name_score(header, column) >= 60

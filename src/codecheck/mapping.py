@@ -27,7 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from codecheck.checks.process import read_stage
-from codecheck.columns import COLUMNS, DATE, REQUIRED, YES_NO, normalise_header
+from codecheck.columns import COLUMNS, DATE, DATE_COLUMNS, REQUIRED, YES_NO, normalise_header
 from codecheck.config import Config
 from codecheck.errors import InputError, UsageError
 from codecheck.records import SERVICE_REQUEST_LABELS
@@ -69,7 +69,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "refusal_ombudsman_signposted": ("refusal signposted to ombudsman", "signposted to ombudsman",
                                      "ombudsman signposted", "refusal ombudsman details"),
     "stage1_ack_date": ("stage 1 acknowledged", "acknowledged", "date acknowledged", "acknowledged date",
-                        "stage 1 acknowledged on"),
+                        "stage 1 acknowledged on", "acknowledged sent", "acknowledged letter sent",
+                        "date acknowledged sent"),
     "stage1_definition": ("complaint definition", "definition", "complaint defined", "stage 1 defined"),
     "stage1_handler": ("stage 1 officer", "stage 1 investigator", "complaint handler", "handler",
                        "investigating officer", "case officer", "handled by"),
@@ -157,6 +158,11 @@ _NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Words of a date a step should happen by ("Ack Due", "Target Response Date", "SLA date"): a
+#: deadline, never the date the step was taken, which the Code's timescales are judged on.
+_PLANNED = frozenset({"due", "target", "targets", "deadline", "sla", "expected", "planned", "promised", "by"})
+_EXTENDED = frozenset({"extended", "extension", "revised", "new"})
+"""With these, a deadline is an extension's (stage1_extended_to): "Extended Target Date"."""
 #: Words that tell little on their own: most columns are dates of some stage.
 _WEAK = frozenset({"date", "stage", "1", "2", "on"})
 _WORD_MATCH = 80
@@ -207,6 +213,12 @@ def name_score(header: str, canonical: str) -> int:
     meant = _stage_of(canonical)
     if said and meant and said[1] != meant:
         best -= 40  # "Stage 2 Acknowledged" is not stage1_ack_date, however alike the words
+    said_words = set(words.split())
+    if _PLANNED & said_words and canonical in DATE_COLUMNS and canonical != "remedy_due_date" and not (
+            canonical.endswith("_extended_to") and _EXTENDED & said_words):
+        best -= 60  # "Ack Due", "Target Response Date": when a step should happen, not when it did
+    if canonical == "remedy_due_date" and said_words & {"response", "acknowledged", "stage", "escalation"}:
+        best -= 60  # "Target Response Date" is a response's deadline, not a remedy's
     return max(0, round(best))
 
 
