@@ -202,8 +202,9 @@ def test_first_sheet_by_default_or_the_configured_one(tmp_path):
     late = [["case_id", "received_date", "stage1_ack_date"], ["C-1", "20/12/2024", "02/01/2025"]]
     notes = [["a note"], ["not cases"]]
     book = write_xlsx(tmp_path / "two.xlsx", notes, title="Read me", extra_sheets={"Cases 2024": late})
-    first = run_paths([book])
-    assert first.problems and "required column" in first.problems[0].message
+    first = run_paths([book], select=["CR602"])  # the first sheet has no case columns: the next one is read, and said
+    assert not first.problems and [f.case_id for f in first.findings] == ["C-1"]
+    assert any("read the sheet 'Cases 2024'" in n for n in first.files[0].notes)
     chosen = run_paths([book], config=Config(sheet="cases 2024"), select=["CR602"])
     assert not chosen.problems and [f.case_id for f in chosen.findings] == ["C-1"]
     missing = run_paths([book], config=Config(sheet="Q4"))

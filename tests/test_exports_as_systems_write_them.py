@@ -17,7 +17,11 @@ from hypothesis import given, strategies as st
 from codecheck.config import Config
 from codecheck.values import UnreadableValue, parse_date, parse_yes_no
 
-from helpers import rule_hits, run_rows, write_cases
+from helpers import rule_hits, run_paths, run_rows, write_cases
+
+
+def run_paths_of(path):
+    return run_paths([path])
 
 LATE_ACK = {"received_date": "02/09/2024", "stage1_ack_date": "10/09/2024"}  # 6 working days: a 6.2 breach
 ON_TIME = {"received_date": "02/09/2024", "stage1_ack_date": "03/09/2024", "stage1_response_date": "10/09/2024"}
@@ -195,3 +199,59 @@ def test_a_plain_duplicate_is_still_a_warning_not_a_stop(tmp_path):
             {"case_id": "C-2", "stage": "Stage 2", **ON_TIME}]
     results = run_rows(tmp_path, rows)
     assert not results.problems and [f.rule for f in results.findings] == ["CD003"]
+
+
+# -- title lines above the header ----------------------------------------------------------------------
+
+
+def test_title_lines_above_a_csv_header_are_skipped_and_said(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("Complaints report run 01/07/2025\r\nFilter: all stages\r\n\r\n"
+                    "case_id,received_date,stage1_ack_date\r\n"
+                    "C-1,02/09/2024,10/09/2024\r\nC-2,02/09/2024,03/09/2024\r\n", encoding="utf-8")
+    results = run_paths_of(path)
+    assert not results.problems
+    assert [(f.case_id, f.rule, f.row) for f in results.findings] == [("C-1", "CR602", 5)]
+    assert "the header is line 4; 3 lines above it (a title?) skipped" in results.files[0].notes
+
+
+def test_a_file_with_no_header_at_all_is_still_refused(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("C-1,02/09/2024,10/09/2024\r\nC-2,02/09/2024,03/09/2024\r\n", encoding="utf-8")
+    results = run_paths_of(path)
+    assert results.problems and "is the header row missing?" in results.problems[0].message
+
+
+# -- a workbook whose first sheet is a summary --------------------------------------------------------------
+
+
+def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_the_case_sheet_behind_a_summary_sheet_is_read_and_said(tmp_path):
+    path = _workbook(tmp_path / "cases.xlsx", {
+        "Summary": [["Month", "Stage 1", "Stage 2"], ["April", 12, 3]],
+        "Case list": [["case_id", "received_date", "stage1_ack_date"], ["C-1", "02/09/2024", "10/09/2024"]],
+    })
+    results = run_paths_of(path)
+    assert not results.problems
+    assert [(f.case_id, f.rule) for f in results.findings] == [("C-1", "CR602")]
+    assert any("read the sheet 'Case list'" in n and "'Summary'" in n for n in results.files[0].notes)
+
+
+def test_a_workbook_with_no_case_sheet_names_its_sheets(tmp_path):
+    path = _workbook(tmp_path / "cases.xlsx", {"Summary": [["Month", "Stage 1"], ["April", 12]],
+                                               "Chart data": [["Quarter", "Count"], ["Q1", 4]]})
+    results = run_paths_of(path)
+    message = results.problems[0].message
+    assert "'Summary', 'Chart data'" in message and "sheet:" in message

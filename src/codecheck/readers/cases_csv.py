@@ -153,6 +153,10 @@ def map_headers(header: list[str], config: Config, path: str) -> tuple[dict[str,
     return index, found, unmapped
 
 
+_TITLE_LINES = 20
+"""Lines after the first looked at for the header, where a report's title lines sit above the table."""
+
+
 def _list(header: list[str], most: int = 8) -> str:
     """The headers, for a message; a first row that looks like data (a file with
     no header row) is not quoted, since its cells are a resident's record."""
@@ -205,11 +209,39 @@ class CsvCaseReader:
                 raise InputError(name, f"is not a readable CSV: {exc}", location="1") from None
             if header is None or not any(h.strip() for h in header):
                 raise InputError(name, "is empty: no header row")
-            index, found, unmapped = map_headers(header, config, name)
+            skipped = 0
+            try:
+                index, found, unmapped = map_headers(header, config, name)
+            except InputError as first_error:
+                # A report's title lines above the table ("Complaints report", "Generated 01/04/2025"):
+                # the header is the first of the next few rows that names the required columns, as
+                # for a workbook's sheet.
+                for _ in range(_TITLE_LINES):
+                    try:
+                        row = next(reader, None)
+                    except csv.Error:
+                        row = None
+                    if row is None:
+                        break
+                    skipped += 1
+                    try:
+                        index, found, unmapped = map_headers(row, config, name)
+                    except InputError:
+                        continue
+                    header = row
+                    break
+                else:
+                    raise first_error from None
+                if header is not row:
+                    raise first_error from None
         except BaseException:
             fh.close()
             raise
+        header_line = reader.line_num
         notes = []
+        if skipped:
+            notes.append(f"the header is line {header_line}; {skipped} line{'s' if skipped != 1 else ''} above it "
+                         "(a title?) skipped")
         if encoding == "cp1252":
             notes.append("read as Windows-1252 (not valid UTF-8)")
         batches = None
@@ -230,6 +262,7 @@ class CsvCaseReader:
             unmapped=unmapped,
             batches=batches,
             notes=notes,
+            header_row=header_line,
         )
 
     def _arrow_batches(self, arrow, path: Path, encoding: str, delimiter: str, index: dict[str, int], width: int,

@@ -40,6 +40,8 @@ file and sheet.
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import os
 import re
@@ -596,9 +598,14 @@ class XlsxCaseReader:
             header_row, header, index, found, unmapped, skipped = self._header(rows, config, sheet)
             sheet.data_from = header_row + 1
             sheet.merge_notes()
-        except InputError:
+        except InputError as exc:
+            names = list(sheet.workbook.sheetnames) if config.sheet is None else []
             sheet.close()
-            raise
+            if len(names) < 2:
+                raise
+            # A summary or pivot sheet first, the case list behind it: the first other sheet
+            # (visible first) whose header names the columns, said in a note.
+            return self._another_sheet(path, config, names, exc)
         except Exception as exc:  # a damaged sheet found while looking for the header
             sheet.close()
             raise InputError(name, f"{sheet.where()} is damaged near row {sheet.last_row + 1} ({_describe(exc)})",
@@ -615,6 +622,21 @@ class XlsxCaseReader:
             notes=notes,
             header_row=header_row,
         )
+
+    def _another_sheet(self, path: Path, config: Config, names: list[str], first_error: InputError) -> CaseSource:
+        for other in names[1:]:
+            try:
+                source = self.open(path, dataclasses.replace(config, sheet=other))
+            except InputError:
+                continue
+            source.notes[:] = [n for n in source.notes if not n.startswith("read the first sheet")]
+            source.notes.insert(0, f"read the sheet {other!r}: the first sheet, {names[0]!r}, has no header naming "
+                                   "the case columns (name the sheet with `sheet:` in codecheck.yaml to say so)")
+            return source
+        shown = ", ".join(repr(n) for n in names)
+        raise InputError(first_error.path, f"{first_error.message}; no other sheet has them either (its sheets: "
+                                           f"{shown}; name the one with the cases with `sheet:` in codecheck.yaml)",
+                         first_error.location) from None
 
     @staticmethod
     def _sheet(workbook, wanted: str | None, name: str):
