@@ -255,3 +255,11 @@ def test_a_workbook_with_no_case_sheet_names_its_sheets(tmp_path):
     results = run_paths_of(path)
     message = results.problems[0].message
     assert "'Summary', 'Chart data'" in message and "sheet:" in message
+
+
+def test_excel_day_numbers_in_a_csv_are_named_as_such(tmp_path):
+    rows = [{"case_id": f"C-{i}", "received_date": str(45719 + i), "stage1_ack_date": str(45720 + i)} for i in range(6)]
+    results = run_rows(tmp_path, rows)
+    said = [f.message for f in results.findings if f.rule == "CD001"]
+    assert len(said) == 2 and all("Excel's day numbers" in m for m in said)
+    assert "'45719' is 03/03/2025" in said[0]

@@ -4,6 +4,8 @@ checked. They matter because every rule above relies on the record (5.12)."""
 
 from __future__ import annotations
 
+import re
+
 from codecheck.lazy import numpy as np
 
 from codecheck.checks.base import CheckContext, Emit, d, indexes, record_rule, shown
@@ -58,12 +60,26 @@ class _HeldBack:
 class _ColumnSoFar(_HeldBack):
     """A typed column's unreadable cells before its first readable value."""
 
-    __slots__ = ("readable", "first", "last")
+    __slots__ = ("readable", "first", "last", "serials", "example")
 
     def __init__(self) -> None:
         super().__init__()
         self.readable = False
         self.first = self.last = 0
+        self.example = ""
+        self.serials = 0
+        """Cells holding a number such as 45678: an Excel date serial, saved to CSV as a number."""
+
+
+_EXCEL_SERIAL = re.compile(r"(?:[2-7]\d{4})(?:\.\d+)?$")
+"""An Excel day number of the years 1954 to 2173 (20000-79999), with a time as a fraction."""
+
+
+def _excel_day(serial: str) -> str:
+    """The day an Excel (1900 system) day number stands for, as messages write dates."""
+    import datetime as dt
+
+    return (dt.date(1899, 12, 30) + dt.timedelta(days=int(float(serial)))).strftime("%d/%m/%Y")
 
 
 def _unreadable_found(ctx: CheckContext, emit_at) -> None:
@@ -71,6 +87,14 @@ def _unreadable_found(ctx: CheckContext, emit_at) -> None:
     readable gets the findings held back for its first cells."""
     for column, so_far in ctx.state.get("unreadable", {}).items():
         if not so_far.count:
+            continue
+        if not so_far.readable and so_far.count >= _WHOLE_COLUMN and so_far.serials == so_far.count:
+            emit_at(ctx.header_row,
+                    f"{column} (header {ctx.headers.get(column, column)!r}) holds numbers, not dates, in its "
+                    f"{so_far.count} non-blank cells (rows {so_far.first}-{so_far.last}): Excel's day numbers "
+                    f"({so_far.example!r} is {_excel_day(so_far.example)}), saved to CSV from cells formatted as "
+                    "numbers. Format the column as a date in Excel and save again (or give codecheck the .xlsx, "
+                    "which it reads as dates)", column=column)
             continue
         if not so_far.readable and so_far.count >= _WHOLE_COLUMN:
             header = ctx.headers.get(column, column)
@@ -117,6 +141,10 @@ def unreadable_value(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
                 emit(cell.index, message, column=column)
                 continue
             line = cases.rows[cell.index]
+            value = cases.cell(column, cell.index).strip()
+            if column in DATE_COLUMNS and _EXCEL_SERIAL.match(value):
+                so_far.serials += 1
+                so_far.example = so_far.example or value
             so_far.first = so_far.first or line
             so_far.last = line
             so_far.hold(line, cases.cell("case_id", cell.index) or None, message)
