@@ -18,6 +18,8 @@ from .textfile import decode_text, read_bytes, split_lines
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")  # the title: see _atx_title
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_BOLD_HEADING = re.compile(r"^ {0,3}(?:\*\*|__)([^*_]{1,80}?)(?<![.!?;,])(?:\*\*|__)\s*:?\s*$")
+"""A line that is all bold, short and not a sentence: a heading written in bold."""
 _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"[ \t]*>[ \t]?")  # used with .match(line, pos)
 _BULLET = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
@@ -383,6 +385,14 @@ def read_markdown(path: str | os.PathLike[str]) -> Document:
                 previous_was_paragraph = False
                 continue
             if _THEMATIC.match(line):
+                previous_was_paragraph = False
+                continue
+            bold = None if previous_was_paragraph else _BOLD_HEADING.match(line)
+            if bold and (title := normalize_whitespace(strip_inline(bold.group(1)))):
+                # "**Stage 2 - Review**" on a line of its own: a heading in all but markup, as
+                # landlords' web pages write them (a plain-text file's "Stage one:" line counts too)
+                heading = title
+                blocks.append(Block(text=title, line=number, heading=title))
                 previous_was_paragraph = False
                 continue
             atx = _ATX.match(line)

@@ -109,7 +109,9 @@ OFF_TOPIC = {
     "insurance claims": _cue(r"\binsurance claims?\b|\binsurers?\b"),
     "the Ombudsman's own work": _cue(
         r"\b{ombudsman}(?: service)? (?:will|may|can|should|normally|usually|aims?|tries|expects?)\b",
-        r"\b{ombudsman}'s\b",
+        # not "give you the Ombudsman's (contact) details": a landlord's step that names the Ombudsman
+        r"\b{ombudsman}'s\b(?! (?:full )?(?:contact )?(?:details|information|info|number|phone|telephone|website"
+        r"|web ?site|address|e-?mail|contact))",
     ),
 }
 # A heading that is only about something else: the sentences under it are about that too.
@@ -636,10 +638,14 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
             # "respond within 10 working days of acknowledging it, which is no more than 15 working
             # days from receipt": the same step counted another way, not the step named in between
             step = out[-1].step
-        stage = _stage_in(before) or _stage_in(s[: low_amount.start]) or _stage_in(after[:80])
+        stage = _stage_in(after[:30]) if _STAGE_FOLLOWS.match(after) else None  # "10 working days at stage 1 or 20 at stage 2"
+        stage = stage or _stage_in(before) or _stage_in(s[: low_amount.start]) or _stage_in(after[:80])
         if stage is None and sentence.before:  # "This will be completed within ...": the sentence before says which
             stage = _stage_in(sentence.before)
         stage_from = "sentence" if stage else None
+        if stage is None and (label := _paragraph_label(sentence)):
+            stage = _stage_in(label)  # "Stage 1: We will acknowledge ... We aim to reply within 15 working days"
+            stage_from = "paragraph label" if stage else None
         if stage is None and row_label:
             stage = _stage_in(row_label)  # the row's first cell: "Stage 2"
             stage_from = "table row" if stage else None
@@ -679,6 +685,21 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
         )
         window_start = high_amount.end
     return out
+
+
+_STAGE_FOLLOWS = re.compile(r"\s*\(?(?:at|for|in|during|on)\s+(?:the\s+)?(?:stage|first|second|final|review)\b")
+"""An amount's own stage, right after it: "20 working days at stage 2"."""
+_LABEL = re.compile(r"^\s*([a-z][\w ]{0,30}?)\s*(?::|\s[-\u2013\u2014]\s)")
+"""A paragraph's lead-in label: "Stage 1: ...", "Stage 2 - if you remain unhappy ..."."""
+
+
+def _paragraph_label(sentence: Sentence) -> str | None:
+    """The label the sentence's paragraph starts with, when it names a stage ("Stage 2: ...")."""
+    block = sentence.block
+    if block is None or block.part == "table":
+        return None
+    m = _LABEL.match(block.text.lower())
+    return m.group(1) if m and _stage_in(m.group(1)) else None
 
 
 def _at(sentence: Sentence, kind: str, start: int, end: int, **extra) -> Statement:
