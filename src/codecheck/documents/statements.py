@@ -209,7 +209,9 @@ NO_THIRD_STAGE = _cue(
 )
 STAGE2_DIFFERENT = _cue(
     # "an officer who had no part in the stage 1 investigation"
-    r"\b(?:had|has|have|with|played|taken) no (?:part|role|involvement|hand)\b",
+    r"\b(?:had|has|have|with|played|taken|took|take|takes) no (?:part|role|involvement|hand)\b",
+    # "the General Manager, who will not have handled stage one"
+    r"\bwho (?:will|would) not have (?:handled|dealt with|considered|investigated|been involved)\b",
     r"\b(?:different|independent|another|separate|new|more senior|senior|other) "
     r"(?:\w+ ){0,2}(?:person|officer|manager|member|investigator|colleague|reviewer|employee|team|director|head)",
     r"\bnot (?:be )?(?:\w+ ){0,3}(?:led|dealt with|handled|considered|investigated|reviewed|carried out)"
