@@ -92,7 +92,8 @@ STEP_CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:requests?|appeals?|escalations?) (?:\w+ ){0,6}(?:must|should|needs? to) be "
         r"(?:made|received|sent|submitted|lodged)\b",
     ),
-    "contact": _cue(r"\b(?:contact|call|phone|telephone|visit|meet|discuss|update|inspect)\w*"),
+    # (not the noun: "confirm we have received your contact within one working day")
+    "contact": _cue(r"(?<!your\s)(?<!the\s)(?<!first\s)\b(?:contact|call|phone|telephone|visit|meet|discuss|update|inspect)\w*"),
     "wait": _cue(r"\bwait\w*\b", r"\b(?:refer|take|bring)\w* (?:\w+ ){0,3}to (?:the |an )?{ombudsman}"),
     "remedy": _cue(
         r"\b(?:pay|paid|payment|compensation|goodwill|reimburse\w*|refund\w*)\b",
