@@ -312,6 +312,11 @@ LOGGED_IF_UNRESOLVED = _cue(
     r"this|matters) right|sort\w*|settl\w*|fix\w*)\b[^.]{0,100}\b(?:will|would|shall) (?:then )?(?:formally )?"
     r"(?:be )?(?:log|record|register|rais|treat|open)\w* (?:\w+ ){0,4}(?:as|at|under) (?:an? |the )?(?:formal )?"
     r"{stage1}",
+    # "if we cannot sort the issue out ..., your complaint will then go into our formal complaints process"
+    r"\b(?:if|where|when|once|should) (?:we|the (?:team|officer|service))? ?(?:can ?not|can't|(?:are|is|be) unable to|"
+    r"(?:are|is|be) not able to|could not|couldn't) (?:\w+ ){0,4}(?:resolv\w*|put (?:things|it|this|matters) right|"
+    r"sort\w*|settl\w*|fix\w*)\b[^.]{0,100}\b(?:will|would|shall) (?:then )?(?:be )?(?:go|move|pass|progress|enter|"
+    r"escalat|transfer|refer)\w* (?:\w+ ){0,2}(?:into|to|on to|onto|through) (?:our|the) formal\b",
 )
 SERVICE_REQUEST = re.compile(r"\b(?:service|repairs?) requests?\b|\brequests? for (?:a )?(?:service|repairs?)\b")
 
