@@ -32,6 +32,25 @@ def test_pipe_rows_in_a_text_file_without_a_leading_pipe_and_a_wrapped_cell(tmp_
     assert got["1.4"][0] == "no"
 
 
+def test_a_requirement_cut_over_two_lines_beside_rows_on_one_line(tmp_path):
+    """A form that writes most rows on one line and cuts a long requirement after a pipe
+    ("1.2 | A complaint must ... actions |" then "| or lack of action ... | Yes | ... |"): the
+    cut row has more cells than the header, so the first goes on with the requirement, and
+    the answer stays in the answer column (it was read as the requirement's end: no answer)."""
+    form = form_of(tmp_path, (
+        "Provision | Requirement | Comply | Evidence |\n"
+        "1.2 | A complaint must be defined as an expression of dissatisfaction, however made, about the "
+        "standard of service, actions |\n"
+        "| or lack of action by the landlord. | Yes | Policy, section 2 |\n"
+        "1.3 | A resident does not have to use the word 'complaint' for it to be treated as such. | Yes | Policy, section 3 |\n"
+        "1.4 | Landlords must recognise the difference between a service request and a complaint. | No | Not yet |\n"))
+    got = {e.number: (e.answer, e.requirement, e.evidence) for e in form.entries}
+    assert got["1.2"] == ("yes", "A complaint must be defined as an expression of dissatisfaction, however made, "
+                                 "about the standard of service, actions or lack of action by the landlord.",
+                          "Policy, section 2")
+    assert got["1.3"][0] == "yes" and got["1.4"][0] == "no"
+
+
 def test_a_row_cut_after_its_number_is_still_a_row(tmp_path):
     form = form_of(tmp_path, (
         "Code section | Code requirement | Comply (Yes/No) | Evidence |\n---|---|---|---|\n"

@@ -716,6 +716,7 @@ def _rows_from_lines(document: Document, lines: list[str]) -> list[_Row] | None:
     rows: list[_Row] = []
     tabbed = piped = 0
     open_row: _Row | None = None  # the last pipe row, when it ended with a pipe (a cell still to come)
+    width = 0  # the cells of the last header row ("Provision | Requirement | Comply | Evidence")
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -732,10 +733,18 @@ def _rows_from_lines(document: Document, lines: list[str]) -> list[_Row] | None:
             if _PIPE_SEP.match(raw):
                 continue
             if not leading and raw.strip().startswith("|") and open_row is not None:
-                open_row.cells.extend(_pipe_cells(raw, leading=True))
+                more = _pipe_cells(raw, leading=True)
+                if width and more and len(open_row.cells) + len(more) > width:
+                    # more cells than the header has: the first goes on with the cell the row
+                    # was cut in ("1.2 | A complaint must ... actions |" / "| or lack of action ... | Yes |")
+                    open_row.cells[-1] = f"{open_row.cells[-1].rstrip()} {more[0].strip()}"
+                    more = more[1:]
+                open_row.cells.extend(more)
                 open_row = open_row if raw.rstrip().endswith("|") else None
                 continue
             cells = _pipe_cells(raw, leading=leading)
+            if _is_header_row(cells):
+                width = len([c for c in cells if c.strip()])
             row = _Row(cells, block)
             rows.append(row)
             open_row = row if raw.rstrip().endswith("|") and not leading else None
