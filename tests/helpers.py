@@ -1,4 +1,4 @@
-"""Small helpers the tests share: write case rows as a CSV and run codecheck on it."""
+"""Small helpers the tests share: write case rows as a CSV or a workbook and run codecheck on it."""
 
 from __future__ import annotations
 
@@ -43,3 +43,24 @@ def rule_hits(results: Results) -> dict[str, set[str]]:
     for f in results.findings:
         hits.setdefault(f.case_id or "", set()).add(f.rule)
     return hits
+
+
+def write_xlsx(path: Path, rows: list[list], *, date1904: bool = False, title: str = "Cases",
+               before: list[list] = (), extra_sheets: dict[str, list[list]] | None = None) -> Path:
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    if date1904:
+        wb.epoch = CALENDAR_MAC_1904
+    extra_sheets = extra_sheets or {}
+    ws = wb.active
+    ws.title = title
+    for row in [*before, *rows]:
+        ws.append(row)
+    for name, sheet_rows in extra_sheets.items():
+        other = wb.create_sheet(name)
+        for row in sheet_rows:
+            other.append(row)
+    wb.save(path)
+    return path

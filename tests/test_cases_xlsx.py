@@ -16,35 +16,16 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from codecheck.cli import main
 from codecheck.columns import DATE_COLUMNS
 from codecheck.config import Config
 from codecheck.readers.cases_xlsx import excel_serial_to_date
 from codecheck.values import UnreadableValue, parse_date
-from helpers import run_paths, write_cases
+from helpers import run_paths, write_cases, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures/cases.csv"
-
-
-def write_xlsx(path: Path, rows: list[list], *, date1904: bool = False, title: str = "Cases",
-               before: list[list] = (), extra_sheets: dict[str, list[list]] | None = None) -> Path:
-    wb = openpyxl.Workbook()
-    if date1904:
-        wb.epoch = CALENDAR_MAC_1904
-    extra_sheets = extra_sheets or {}
-    ws = wb.active
-    ws.title = title
-    for row in [*before, *rows]:
-        ws.append(row)
-    for name, sheet_rows in extra_sheets.items():
-        other = wb.create_sheet(name)
-        for row in sheet_rows:
-            other.append(row)
-    wb.save(path)
-    return path
 
 
 def fixture_rows() -> list[list[str]]:

@@ -17,7 +17,7 @@ from hypothesis import given, strategies as st
 from codecheck.config import Config
 from codecheck.values import UnreadableValue, parse_date, parse_yes_no
 
-from helpers import rule_hits, run_paths, run_rows, write_cases
+from helpers import rule_hits, run_paths, run_rows, write_cases, write_xlsx
 
 
 def run_paths_of(path):
@@ -225,24 +225,10 @@ def test_a_file_with_no_header_at_all_is_still_refused(tmp_path):
 # -- a workbook whose first sheet is a summary --------------------------------------------------------------
 
 
-def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_the_case_sheet_behind_a_summary_sheet_is_read_and_said(tmp_path):
-    path = _workbook(tmp_path / "cases.xlsx", {
-        "Summary": [["Month", "Stage 1", "Stage 2"], ["April", 12, 3]],
-        "Case list": [["case_id", "received_date", "stage1_ack_date"], ["C-1", "02/09/2024", "10/09/2024"]],
-    })
+    path = write_xlsx(tmp_path / "cases.xlsx", [["Month", "Stage 1", "Stage 2"], ["April", 12, 3]], title="Summary",
+                      extra_sheets={"Case list": [["case_id", "received_date", "stage1_ack_date"],
+                                                  ["C-1", "02/09/2024", "10/09/2024"]]})
     results = run_paths_of(path)
     assert not results.problems
     assert [(f.case_id, f.rule) for f in results.findings] == [("C-1", "CR602")]
@@ -250,8 +236,8 @@ def test_the_case_sheet_behind_a_summary_sheet_is_read_and_said(tmp_path):
 
 
 def test_a_workbook_with_no_case_sheet_names_its_sheets(tmp_path):
-    path = _workbook(tmp_path / "cases.xlsx", {"Summary": [["Month", "Stage 1"], ["April", 12]],
-                                               "Chart data": [["Quarter", "Count"], ["Q1", 4]]})
+    path = write_xlsx(tmp_path / "cases.xlsx", [["Month", "Stage 1"], ["April", 12]], title="Summary",
+                      extra_sheets={"Chart data": [["Quarter", "Count"], ["Q1", 4]]})
     results = run_paths_of(path)
     message = results.problems[0].message
     assert "'Summary', 'Chart data'" in message and "sheet:" in message
