@@ -9,6 +9,8 @@ June 2025" is not late until July). Exact dates are read by
 * ``Q1``-``Q4`` with a financial year (``Q2 2025/26``, ``Q3 2024-25``) count
   from April (Q1 April-June ... Q4 January-March of the second year); with a plain
   year (``Q2 2025``) they are calendar quarters;
+* a season (``Spring 2027``, ``autumn 2026``) ends on its last day (31 May, 30 November);
+  ``winter 2026`` (or ``winter 2026/27``) on the last day of February 2027;
 * a financial year alone (``2025/26``, ``by end of 2024/25``) ends on 31 March;
   a plain year with a lead-in (``by 2025``, ``end of 2025``) on 31 December;
 * ``ongoing``, ``quarterly``, ``TBC`` and the like are not dates.
@@ -59,6 +61,9 @@ _PATTERNS = [
     # June 2025, end of March 2025, Sept. 25, Nov-26 (a spreadsheet's mmm-yy)
     ("month", Regex(rf"\b(?P<m>{_MONTH})\.?,?(?:\s+|-)(?P<y>{_YEAR}|'?\d\d)\b(?!\s*(?:working\s+)?days)(?![/.\-]\d)",
                          re.IGNORECASE)),
+    # Spring 2027, by autumn 2026, winter 2026/27 (the meteorological seasons)
+    ("season", Regex(rf"\b(?P<s>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?:{_FY}|(?P<y>{_YEAR}))\b(?![/.]\d)",
+                          re.IGNORECASE)),
     # 2025/26, end of 2024-25
     ("fy", Regex(rf"(?<![\d/.])(?:(?:financial|fin)\.?\s+year\s+)?{_FY}(?![\d/])", re.IGNORECASE)),
     # by 2025, end of 2025, during 2025 (a plain year needs a lead-in, or to stand alone)
@@ -66,6 +71,8 @@ _PATTERNS = [
                         rf"(?P<y>{_YEAR})\b(?![/.\-]\d)", re.IGNORECASE)),
 ]
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_SEASON_END = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
+"""The month each season ends in (spring March to May, ... winter December to February)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,12 @@ def _date_of(kind: str, m: re.Match[str]) -> dt.date | None:
             month, year = (3 * quarter + 3, first) if quarter < 4 else (3, first + 1)
             return _month_end(year, month)
         return _month_end(int(groups["y"]), 3 * quarter)
+    if kind == "season":
+        # the season's last day; a winter runs December to February, so "winter 2026" is read as the
+        # one that starts in December 2026 (the later reading: never late before its time)
+        year = int(groups["fy"]) if groups.get("fy") else int(groups["y"])
+        month = _SEASON_END[groups["s"].lower()]
+        return _month_end(year + 1, 2) if month == 2 else _month_end(year, month)
     if kind == "fy":
         first = int(groups["fy"])
         return dt.date(first + 1, 3, 31) if _second_year(first, groups["fy2"]) is not None else None

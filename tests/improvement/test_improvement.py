@@ -430,6 +430,17 @@ def test_short_quarters_and_spreadsheet_months_are_dates(written, date):
     assert (target.date if target else None) == date
 
 
+@pytest.mark.parametrize("written, date", [
+    ("Spring 2027", dt.date(2027, 5, 31)), ("by autumn 2026", dt.date(2026, 11, 30)),
+    ("Summer of 2025", dt.date(2025, 8, 31)), ("Winter 2026", dt.date(2027, 2, 28)),
+    ("winter 2026/27", dt.date(2027, 2, 28)),
+])
+def test_a_season_is_its_last_day(written, date):
+    """A plan's "Spring 2027" is due at the end of May 2027; a winter runs into the next year, and
+    the later reading is taken, so an action is never called late before its time."""
+    assert read_target(written).date == date
+
+
 def test_a_range_of_provisions_names_each_of_them():
     assert split_numbers("1.2-1.4 Define a complaint")[0] == ["1.2", "1.3", "1.4"]
     assert split_numbers("Provision 6.2 to 6.4 Timescales")[0] == ["6.2", "6.3", "6.4"]
