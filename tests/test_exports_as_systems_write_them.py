@@ -249,3 +249,9 @@ def test_excel_day_numbers_in_a_csv_are_named_as_such(tmp_path):
     said = [f.message for f in results.findings if f.rule == "CD001"]
     assert len(said) == 2 and all("Excel's day numbers" in m for m in said)
     assert "'45719' is 03/03/2025" in said[0]
+
+
+def test_one_row_per_stage_stops_even_when_only_a_timescale_rule_is_selected(tmp_path):
+    path = write_cases(tmp_path / "cases.csv", _per_stage_rows())
+    done = _codecheck(str(path), "--as-of", "2025-01-31", "--select", "CR603", "--format", "json")
+    assert done.returncode == 2 and json.loads(done.stdout)["findings"] == []

@@ -18,7 +18,7 @@ import pytest
 from codecheck.calendar import WorkingCalendar
 from codecheck.checks import stages
 from codecheck.checks.base import d
-from codecheck.checks.data import _duplicates_found
+from codecheck.checks.data import duplicates_found
 from codecheck.checks.process import _months_before, _months_before_each
 from codecheck.findings import CaseFinding, Severity
 from codecheck.formatters.json import JsonFormatter, finding_json, records_json
@@ -192,7 +192,7 @@ def test_duplicate_ids_whose_hashes_collide_are_told_apart():
         (["B", "D", "A", "A"], [5, 6, 7, 8], np.array([7, 9, 7, 7], dtype=np.int64)),
         (["E", "C"], [9, 10], np.array([7, 1], dtype=np.int64)),
     ]})
-    _duplicates_found(ctx, lambda row, message, **kw: found.append((kw["case_id"], row, message)))
+    duplicates_found(ctx, lambda row, message, **kw: found.append((kw["case_id"], row, message)))
     assert found == [("A", 7, "case id also used on line 2 and 1 other row"),
                      ("B", 5, "case id also used on line 3"),
                      ("C", 10, "case id also used on line 4")]

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Protocol
 
 from codecheck.calendar import WorkingCalendar
 from codecheck.checks.base import CheckContext
+from codecheck.checks.data import duplicates_found, duplicate_case_id
 from codecheck.columns import DATE_COLUMNS, YES_NO_COLUMNS
 from codecheck.config import Config
 from codecheck.errors import InputError
@@ -373,6 +374,10 @@ class Engine:
         # does leaves every finding that needs it out (see _emitter), so the rules needing it
         # are listed as not evaluated, as for an absent column; never a silent pass.
         unsure = {c: False for c in DATE_COLUMNS + YES_NO_COLUMNS if c in source.columns}  # -> any cell filled
+        # An export of one row per stage is found by the duplicate-id check (CD003); when that rule is
+        # not selected its ids are still gathered, its findings dropped, so a run of --select CR602
+        # never judges stage 2 rows by stage 1's timescales either.
+        stages_unwatched = "stage" in source.columns and not any(r.id == "CD003" for r in runnable)
         try:
             for batch in source.batches:
                 summary.rows += len(batch)
@@ -381,6 +386,8 @@ class Engine:
                     observer.batch(batch)
                 for rule in runnable:
                     rule.check(batch, ctx, self._emitter(rule, batch, found))
+                if stages_unwatched:
+                    duplicate_case_id.check(batch, ctx, _ignore)
                 if keep is not None:
                     keep(found)  # this batch's findings to disk; the list starts again empty
                 if unsure:
@@ -393,6 +400,8 @@ class Engine:
             for rule in runnable:
                 if rule.finish is not None:
                     rule.finish(ctx, self._file_emitter(rule, source.path, found))
+            if stages_unwatched:
+                duplicates_found(ctx, _ignore)
             if keep is not None:
                 keep(found)
         except BaseException:  # the file is an input problem (or the run stops): none of its findings
@@ -660,6 +669,10 @@ class Engine:
             )
 
         return emit
+
+
+def _ignore(*args, **kwargs) -> None:
+    """An emit that keeps nothing (a rule run for what it gathers, not for its findings)."""
 
 
 def _settle_columns(batch: CaseBatch, unsure: dict[str, bool]) -> None:

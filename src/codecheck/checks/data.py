@@ -235,7 +235,7 @@ def impossible_date_order(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> No
                      column=column)
 
 
-def _duplicates_found(ctx: CheckContext, emit_at) -> None:
+def duplicates_found(ctx: CheckContext, emit_at) -> None:
     """One finding per duplicated id, at its second row, with how many rows share it.
 
     The ids are found at the end of the file, over all of them at once: their hashes sorted
@@ -284,11 +284,11 @@ def _duplicates_found(ctx: CheckContext, emit_at) -> None:
     number of rows sharing it (an export of one row repeated a million times is one finding).""",
     breach_example="CMP-2024-0107 on rows 110 and 254",
     compliant_example="every row has its own case_id",
-    finish=_duplicates_found,
+    finish=duplicates_found,
 )
 def duplicate_case_id(cases: CaseBatch, ctx: CheckContext, emit: Emit) -> None:
     # Each batch's ids (with their lines and hashes): the duplicates are found at the end of the
-    # file (_duplicates_found), so that each id is one finding however often it recurs.
+    # file (duplicates_found), so that each id is one finding however often it recurs.
     rows = cases.rows
     broken = _broken(cases)
     ids = cases.text("case_id")
