@@ -627,11 +627,11 @@ class Engine:
     # -- documents ---------------------------------------------------------------------
 
     def check_document(self, reader, path: Path, kind: str | None, named: bool, results: Results) -> None:
-        from codecheck.documents.kinds import PATTERNS, infer_kind
+        from codecheck.documents.kinds import KINDS, infer_kind
 
         kind = kind or infer_kind(path)
         if kind is None or kind == CASES:
-            kinds = ", ".join(dict.fromkeys(k for k, _ in PATTERNS))
+            kinds = ", ".join(KINDS)
             message = (f"cannot tell what kind of document this is from its name; give --kind ({kinds}; or "
                        "cases, for an export of case records) or a `documents:` glob in codecheck.yaml")
             if named:

@@ -1141,6 +1141,10 @@ def test_stage1_response_missing_one_element_gives_exactly_that_finding(element,
     ("acknowledgement-damp.md", "stage1_ack"), ("Complaint acknowledgment letter.docx", "stage1_ack"),
     ("ack-letter.txt", "stage1_ack"), ("escalation-acknowledgement.md", "stage2_ack"),
     ("stage2-acknowledgement.md", "stage2_ack"), ("backlog-notes.txt", None), ("feedback.md", None),
+    # "ack" inside another word is not an acknowledgement; the first stage named is the letter's
+    ("stage1-response-blackwell.md", "stage1_response"), ("stage2-response-hackney.md", "stage2_response"),
+    ("stage2-response-about-stage1-delay.md", "stage2_response"), ("stage2-acknowledgement-after-stage1.md", "stage2_ack"),
+    ("refusal-jackson.md", "refusal"), ("extension-back-garden.md", "extension"),
 ])
 def test_an_acknowledgement_that_names_no_stage_is_a_stage_1_acknowledgement(name, kind):
     assert infer_kind(name) == kind
