@@ -1027,6 +1027,14 @@ class Text:
         i = bisect.bisect_right(self._sentence_starts, offset) - 1
         return spans[max(i, 0)] if spans else (0, len(self.text))
 
+    def sentence_after(self, offset: int) -> tuple[int, int] | None:
+        """The first sentence that starts at or after `offset` (None after the last)."""
+        spans = self.sentences
+        if self._sentence_starts is None or len(self._sentence_starts) != len(spans):
+            self._sentence_starts = [s for s, _ in spans]
+        i = bisect.bisect_left(self._sentence_starts, offset)
+        return spans[i] if i < len(spans) else None
+
     def sentences_over(self, start: int, end: int) -> tuple[int, int]:
         """The span from the sentence where [start, end) starts to the one where it ends
         (one sentence unless the span runs past a sentence end)."""

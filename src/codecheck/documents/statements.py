@@ -185,6 +185,10 @@ COMPLEX = _cue(
 )
 NEGATION = _cue(r"{negation}")
 REPORTED = _cue(r"{reported_speech}")
+CORRECTION = _cue(r"{correction}")
+# Where the resident's account ends and the landlord's own clause begins: "You told us you had
+# contacted your MP, so you can ask your MP to refer it or wait eight weeks" (the landlord's words).
+_OWN_CLAUSE = re.compile(r"[;:]|,\s*(?:so|and so|therefore|we|i)\b")
 
 EXTRA_STAGE = _cue(r"\b{extra_stage}")
 THIRD_STAGE = _cue(r"\b{third_stage}")
@@ -809,11 +813,13 @@ def read(text: Text, kind: str | None = None) -> Reading:
             found += _one(sentence, LOGGED_IF_UNRESOLVED, "extra_stage", value="a step before stage 1",
                           negated=bool(NO_EXTRA_STAGE.search(sentence.text)))
         reported = REPORTED.search(sentence.text)
+        corrected = bool(following) and bool(CORRECTION.search(following))  # "... stage 0. That was wrong."
         for i, st in enumerate(found):
             at = text.block_at(st.start)
             if at is not None and at is not sentence.block:
                 found[i] = st = replace(st, at=at)
-            if reported and reported.start() < st.start - sentence.start:
+            if corrected or (reported and reported.start() < st.start - sentence.start
+                             and not _OWN_CLAUSE.search(sentence.text, reported.end(), st.start - sentence.start)):
                 found[i] = replace(st, reported=True)
         reading.statements += sorted(found, key=lambda st: st.start)
     return reading

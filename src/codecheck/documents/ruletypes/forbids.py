@@ -1,6 +1,8 @@
 """``forbids``: a CONTRADICTION found by its words — each match of ``patterns`` is a finding
 at its block, unless one of ``unless`` matches in the sentence it is in (every sentence it
-overlaps, read together, when a match runs past a sentence end or a heading).
+overlaps, read together, when a match runs past a sentence end or a heading), or one of
+``corrected_by`` matches at the start of the sentence after it ("Your email was logged as a
+stage 0 enquiry. That should not have happened.": the letter recounts a mistake and corrects it).
 
     CL502:
       type: forbids
@@ -27,6 +29,7 @@ class Spec(BaseSpec):
     type: Literal["forbids"]
     patterns: Patterns
     unless: Patterns | None = None
+    corrected_by: Patterns | None = None
 
 
 def overlapping(hits: list) -> list:
@@ -42,6 +45,7 @@ def overlapping(hits: list) -> list:
 def build(spec: Spec) -> Check:
     patterns = [compile_matcher(p) for p in spec.patterns]
     unless = compile_set(tuple(spec.unless)) if spec.unless else None
+    corrected = compile_set(tuple(spec.corrected_by)) if spec.corrected_by else None
 
     def check(document: Document, ctx: Any, emit: Emit) -> None:
         text = document_text(document)
@@ -53,6 +57,11 @@ def build(spec: Spec) -> Check:
             if unless is not None:
                 start, end = text.sentences_over(hit.start, hit.end)
                 if text.contains(unless, start, end):
+                    continue
+            if corrected is not None:
+                _, end = text.sentences_over(hit.start, hit.end)
+                after = text.sentence_after(end)
+                if after is not None and text.contains(corrected, after[0], min(after[1], after[0] + 80)):
                     continue
             message = fmt(spec.message, match=hit.text)
             if (id(hit.block), message) in said:
