@@ -108,6 +108,8 @@ OFF_TOPIC = {
     "compensation": _cue(r"\b(?:pay|paid|payment of|payments?) (?:of )?(?:any |the |your )?"
                          r"(?:compensation|award|remedy|goodwill)"),
     "insurance claims": _cue(r"\binsurance claims?\b|\binsurers?\b"),
+    "contact restrictions": _cue(r"\brestrict(?:ion|ions|ed|ing)?\b(?! (?:to|of) (?:the )?(?:complaints?|stage))"
+                                 r"|\bunacceptable behaviou?r\b"),
     "the Ombudsman's own work": _cue(
         r"\b{ombudsman}(?: service)? (?:will|may|can|should|normally|usually|aims?|tries|expects?)\b",
         # not "give you the Ombudsman's (contact) details": a landlord's step that names the Ombudsman
@@ -118,7 +120,9 @@ OFF_TOPIC = {
 # A heading that is only about something else: the sentences under it are about that too.
 HEADING_TOPIC = _cue(
     r"^(?:[\d.]+ )?(?:service requests?|(?:the )?{ombudsman}(?: service)?|subject access(?: requests?)?"
-    r"|freedom of information(?: requests?)?|insurance(?: claims?)?|compensation|repairs?)\W*$"
+    r"|freedom of information(?: requests?)?|insurance(?: claims?)?|compensation|repairs?"
+    r"|(?:managing )?unacceptable behaviou?r|unreasonabl\w* (?:and persistent )?(?:behaviou?r|complainants?)"
+    r"|(?:contact )?restrictions?|appeal(?:ing)? against a restriction)\W*$"
 )
 # Not a time allowed for a step: "reviewed every six months", "more than 12 months ago".
 NOT_A_DEADLINE_BEFORE = re.compile(r"\b(?:every|each|per|once a)\s*$")
@@ -651,7 +655,10 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
             # days from receipt": the same step counted another way, not the step named in between
             step = out[-1].step
         stage = _stage_in(after[:30]) if _STAGE_FOLLOWS.match(after) else None  # "10 working days at stage 1 or 20 at stage 2"
-        stage = stage or _stage_in(before) or _stage_in(s[: low_amount.start]) or _stage_in(after[:80])
+        # ("the head of service, who won't have been involved at stage 1, will reply within 20 working
+        # days": the stage named as not the handler's is not the timescale's)
+        stage = stage or _stage_in(_OTHER_STAGE.sub(" ", before)) or _stage_in(_OTHER_STAGE.sub(" ", s[: low_amount.start])) \
+            or _stage_in(after[:80])
         if stage is None and sentence.before:  # "This will be completed within ...": the sentence before says which
             stage = _stage_in(sentence.before)
         stage_from = "sentence" if stage else None
@@ -699,6 +706,10 @@ def _timescales(sentence: Sentence, kind_stage: int | None) -> list[Statement]:
     return out
 
 
+_OTHER_STAGE = re.compile(
+    r"(?:\bnot|n't|\bno|\bnever)\b(?: \w+){0,3} (?:involved|involvement|part|dealt with|handled|considered|investigated)"
+    r"(?: \w+){0,4} (?:at|in|with|during) (?:the |your )?(?:stage (?:1|one)|first stage)\b")
+"""A stage named as one the handler had no part in: not the stage the sentence is about."""
 _STAGE_FOLLOWS = re.compile(r"\s*\(?(?:at|for|in|during|on)\s+(?:the\s+)?(?:stage|first|second|final|review)\b")
 """An amount's own stage, right after it: "20 working days at stage 2"."""
 _LABEL = re.compile(r"^\s*([a-z][\w ]{0,30}?)\s*(?::|\s[-\u2013\u2014]\s)")
@@ -814,6 +825,7 @@ def read(text: Text, kind: str | None = None) -> Reading:
                           negated=bool(NO_EXTRA_STAGE.search(sentence.text)))
         reported = REPORTED.search(sentence.text)
         corrected = bool(following) and bool(CORRECTION.search(following))  # "... stage 0. That was wrong."
+        corrected = corrected or sentence.text.rstrip().endswith("?")  # a question asks, it does not say
         for i, st in enumerate(found):
             at = text.block_at(st.start)
             if at is not None and at is not sentence.block:

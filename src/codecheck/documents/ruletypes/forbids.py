@@ -58,6 +58,9 @@ def build(spec: Spec) -> Check:
                 start, end = text.sentences_over(hit.start, hit.end)
                 if text.contains(unless, start, end):
                     continue
+            start, end = text.sentences_over(hit.start, hit.end)
+            if text.text[start:end].rstrip().endswith("?"):
+                continue  # a question ("Is there a stage 3?") asks; the answer says
             if corrected is not None:
                 _, end = text.sentences_over(hit.start, hit.end)
                 after = text.sentence_after(end)
