@@ -428,15 +428,19 @@ class Engine:
                 "such as 03/04/2025 read either way): they were read day-first, as UK systems write them; if "
                 "this export comes from a system set to US dates, set `date_order: mdy` in codecheck.yaml "
                 "(`date_order: dmy` confirms day-first and drops this note)")
-        if split := ctx.state.get("one row per stage"):
-            # Read as one row per complaint, a stage 2 row's dates would be judged against stage 1's
-            # timescales, and the board report would count it as a stage 1 complaint.
-            (case_id, stage1_line, stage2_line), count = split
+        def forget_file() -> None:
+            """The file is refused (exit 2): none of its findings, suppressions or notes stay."""
             if spool is not None:
                 spool.discard()
                 del results.suppressed[suppressed_before:]
             results.files.remove(summary)
             results.not_evaluated[:] = [n for n in results.not_evaluated if n.path != source.path]
+
+        if split := ctx.state.get("one row per stage"):
+            # Read as one row per complaint, a stage 2 row's dates would be judged against stage 1's
+            # timescales, and the board report would count it as a stage 1 complaint.
+            (case_id, stage1_line, stage2_line), count = split
+            forget_file()
             more = f" (and {count - 1:,} more case id{'s' if count != 2 else ''} like it)" if count > 1 else ""
             raise InputError(
                 source.path,
@@ -449,11 +453,7 @@ class Engine:
             # Read day-first, these dates would give wrong findings and a wrong board report:
             # the file's findings are dropped and it is an input problem (exit 2).
             column, row, value = month_first
-            if spool is not None:
-                spool.discard()
-                del results.suppressed[suppressed_before:]
-            results.files.remove(summary)
-            results.not_evaluated[:] = [n for n in results.not_evaluated if n.path != source.path]
+            forget_file()
             second = re.split(r"[/.\-]", value)[1]
             raise InputError(
                 source.path,

@@ -1020,19 +1020,22 @@ class Text:
             self._sentences = split_sentences(self.text, self.breaks)
         return self._sentences
 
-    def sentence_at(self, offset: int) -> tuple[int, int]:
+    def _starts(self) -> list[int]:
+        """Where each sentence starts, for bisecting."""
         spans = self.sentences
         if self._sentence_starts is None or len(self._sentence_starts) != len(spans):
             self._sentence_starts = [s for s, _ in spans]
-        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        return self._sentence_starts
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        spans = self.sentences
+        i = bisect.bisect_right(self._starts(), offset) - 1
         return spans[max(i, 0)] if spans else (0, len(self.text))
 
     def sentence_after(self, offset: int) -> tuple[int, int] | None:
         """The first sentence that starts at or after `offset` (None after the last)."""
         spans = self.sentences
-        if self._sentence_starts is None or len(self._sentence_starts) != len(spans):
-            self._sentence_starts = [s for s, _ in spans]
-        i = bisect.bisect_left(self._sentence_starts, offset)
+        i = bisect.bisect_left(self._starts(), offset)
         return spans[i] if i < len(spans) else None
 
     def sentences_over(self, start: int, end: int) -> tuple[int, int]:

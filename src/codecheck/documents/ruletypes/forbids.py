@@ -54,15 +54,12 @@ def build(spec: Spec) -> Check:
         for hit in overlapping(hits):
             if text.runs_on_from_a_heading(hit.start, hit.end):
                 continue
-            if unless is not None:
-                start, end = text.sentences_over(hit.start, hit.end)
-                if text.contains(unless, start, end):
-                    continue
             start, end = text.sentences_over(hit.start, hit.end)
+            if unless is not None and text.contains(unless, start, end):
+                continue
             if text.text[start:end].rstrip().endswith("?"):
                 continue  # a question ("Is there a stage 3?") asks; the answer says
             if corrected is not None:
-                _, end = text.sentences_over(hit.start, hit.end)
                 after = text.sentence_after(end)
                 if after is not None and text.contains(corrected, after[0], min(after[1], after[0] + 80)):
                     continue
