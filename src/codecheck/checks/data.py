@@ -77,9 +77,9 @@ _EXCEL_SERIAL = re.compile(r"(?:[2-7]\d{4})(?:\.\d+)?$")
 
 def _excel_day(serial: str) -> str:
     """The day an Excel (1900 system) day number stands for, as messages write dates."""
-    import datetime as dt
+    from codecheck.readers.cases_xlsx import excel_serial_to_date  # the workbook reader's own reading
 
-    return (dt.date(1899, 12, 30) + dt.timedelta(days=int(float(serial)))).strftime("%d/%m/%Y")
+    return d(excel_serial_to_date(float(serial)))
 
 
 def _unreadable_found(ctx: CheckContext, emit_at) -> None:
@@ -255,10 +255,11 @@ def duplicates_found(ctx: CheckContext, emit_at) -> None:
     which = np.searchsorted(starts, at, side="right") - 1
     rows_by_id: dict[str, list[int]] = {}  # in the order the ids first appear
     stages_by_id: dict[str, dict[int, int]] = {}  # the line of each stage the id's rows name
+    stages_by_batch = ctx.state.get("case id stages") or [None] * len(batches)
     for k, offset in zip(which.tolist(), (at - starts[which]).tolist()):
         ids, rows, _ = batches[k]
         rows_by_id.setdefault(ids[offset], []).append(rows[offset])
-        stages = ctx.state.get("case id stages", [None] * len(batches))[k]
+        stages = stages_by_batch[k]
         if stages is not None:
             stages_by_id.setdefault(ids[offset], {}).setdefault(int(stages[offset]), rows[offset])
     split = []  # ids on a stage 1 row and a stage 2 row: an export of one row per stage
